@@ -1,0 +1,215 @@
+"""Plain, frozen data that flows from the sources to the screen.
+
+Nothing here knows about pygame, files or the network: every other layer
+builds or reads these values, and tests can make them by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class PayUnit(str, Enum):
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    PIECE = "piece"
+    JOB = "job"  # a lump sum for the whole job
+
+    @property
+    def zh(self) -> str:
+        return _UNIT_ZH[self]
+
+
+_UNIT_ZH = {
+    PayUnit.HOUR: "小时",
+    PayUnit.DAY: "天",
+    PayUnit.WEEK: "周",
+    PayUnit.MONTH: "月",
+    PayUnit.YEAR: "年",
+    PayUnit.PIECE: "件",
+    PayUnit.JOB: "单",
+}
+
+
+class Settlement(str, Enum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    PIECE = "piece"
+    COMPLETION = "completion"
+
+    @property
+    def zh(self) -> str:
+        return _SETTLEMENT_ZH[self]
+
+
+_SETTLEMENT_ZH = {
+    Settlement.DAILY: "日结",
+    Settlement.WEEKLY: "周结",
+    Settlement.MONTHLY: "月结",
+    Settlement.PIECE: "计件",
+    Settlement.COMPLETION: "完工结",
+}
+
+
+@dataclass(frozen=True)
+class Pay:
+    """An amount or a range of money per unit; ``high`` is None for a single amount."""
+
+    low: float
+    high: float | None = None
+    unit: PayUnit = PayUnit.MONTH
+    currency: str = "元"
+
+    def text(self) -> str:
+        """Display form: ``150元/天``, ``3000-4500元/月``."""
+        amount = _num(self.low) if self.high is None else f"{_num(self.low)}-{_num(self.high)}"
+        return f"{amount}{self.currency}/{self.unit.zh}"
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something came from: a file (or URL) and, where known, a 1-based line and column."""
+
+    source: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One job posting, validated and normalised."""
+
+    id: str
+    title: str
+    employer: str = ""
+    pay: Pay | None = None
+    pay_text: str = ""  # free-form pay when it could not be parsed into Pay ("面议")
+    settlement: Settlement | None = None
+    place: str = ""
+    hours: str = ""
+    headcount: int | None = None
+    requirements: tuple[str, ...] = ()
+    description: str = ""
+    contact: str = ""
+    phone: str = ""  # digits only (and a leading + or a hyphenated extension), grouped when drawn
+    tags: tuple[str, ...] = ()
+    starts: dt.date | None = None
+    expires: dt.date | None = None
+    image: str | None = None  # absolute path of a local image
+    link: str | None = None
+    origin: Location = field(default_factory=lambda: Location("?"))
+
+    def is_current(self, today: dt.date) -> bool:
+        """Shown only from its start date through its expiry date, both inclusive."""
+        if self.starts is not None and today < self.starts:
+            return False
+        return not (self.expires is not None and today > self.expires)
+
+    @property
+    def pay_display(self) -> str:
+        return self.pay.text() if self.pay else self.pay_text
+
+    def all_text(self) -> str:
+        """Every string that may be drawn, for checking the font covers it."""
+        parts = [self.title, self.employer, self.pay_display, self.place, self.hours,
+                 self.description, self.contact, *self.requirements, *self.tags]
+        if self.settlement:
+            parts.append(self.settlement.zh)
+        return "".join(parts)
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A located, human-readable problem with some content, in Chinese and English."""
+
+    where: Location
+    zh: str
+    en: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.zh} / {self.en}"
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.where.source,
+            "line": self.where.line,
+            "column": self.where.column,
+            "severity": self.severity.value,
+            "zh": self.zh,
+            "en": self.en,
+        }
+
+
+@dataclass(frozen=True)
+class Poster:
+    """A full-screen image slide (an image file dropped in the folder)."""
+
+    id: str
+    image: str
+    origin: Location
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """What one source (a file, a feed) yielded on its latest read."""
+
+    key: str
+    listings: tuple[Listing, ...] = ()
+    posters: tuple[Poster, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    ok: bool = True  # False when the source as a whole could not be read (keep the last good)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the screen may show, as of one moment; replaced whole, never mutated."""
+
+    listings: tuple[Listing, ...] = ()
+    posters: tuple[Poster, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    version: int = 0
+    loaded_at: dt.datetime | None = None
+    stale_sources: tuple[str, ...] = ()  # sources showing their last good copy
+
+    def current(self, today: dt.date) -> tuple[Listing, ...]:
+        return tuple(x for x in self.listings if x.is_current(today))
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One full screen of content, as the schedule decides it; drawn by ``render``.
+
+    Equal slides draw equal pixels, so a slide is its own cache key.
+    """
+
+    kind: str  # "jobs", "poster", "empty" (no listings yet), "black" (sleep hours)
+    listings: tuple[Listing, ...] = ()
+    poster: Poster | None = None
+    page: int = 0  # 0-based page number among the slides of this cycle
+    pages: int = 1
+    seconds: float = 12.0
+    theme: str = "day"

@@ -1,0 +1,216 @@
+"""Finding a CJK font, choosing the right face of a .ttc, and measuring text.
+
+Noto Sans CJK ships as a collection whose face 0 is Japanese; drawing Chinese
+with it gives Japanese glyph forms. fontconfig knows which face serves which
+language (``fc-match -f '%{file}|%{index}' 'sans-serif:lang=zh-cn'``), and
+``pygame.freetype.Font(path, font_index=N)`` can open that face, which
+``pygame.font.Font`` cannot.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+import pygame.freetype
+
+from ..config import FontSettings
+
+log = logging.getLogger(__name__)
+
+PROBE = "零工驿站招聘日结月结计件电话"  # must all be drawable
+# A glyph whose Simplified and Japanese forms differ; the face names tell us which we got.
+FAMILY_FOR_LANG = {"zh-cn": "SC", "zh-sg": "SC", "zh-tw": "TC", "zh-hk": "HK", "zh-mo": "HK"}
+
+
+class FontError(Exception):
+    """No usable Chinese font; the message says what to install or set."""
+
+
+@dataclass(frozen=True)
+class FontFace:
+    path: Path
+    index: int
+
+
+def fc_match(pattern: str) -> FontFace | None:
+    """What fontconfig answers for ``pattern``, or None without fontconfig."""
+    if not shutil.which("fc-match"):
+        return None
+    try:
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}|%{index}", pattern],
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if "|" not in out:
+        return None
+    file, _, index = out.rpartition("|")
+    try:
+        return FontFace(Path(file), int(index or 0))
+    except ValueError:
+        return None
+
+
+def _face_for_lang(path: Path, lang: str) -> int:
+    """The face of a collection that serves ``lang`` (SC for zh-cn), else 0."""
+    want = FAMILY_FOR_LANG.get(lang, "SC")
+    pygame.freetype.init()
+    for index in range(16):
+        try:
+            font = pygame.freetype.Font(str(path), 12, font_index=index)
+        except (OSError, pygame.error):
+            break
+        if f" {want}" in (font.name or "") or (font.name or "").endswith(want):
+            return index
+    return 0
+
+
+def covers(font: pygame.freetype.Font, text: str) -> bool:
+    metrics = font.get_metrics(text, size=12)
+    return all(m is not None for m, ch in zip(metrics, text, strict=False) if not ch.isspace())
+
+
+def find_faces(settings: FontSettings, lang: str = "zh-cn") -> tuple[FontFace, FontFace]:
+    """The (regular, bold) faces to draw with.
+
+    Raises:
+        FontError: nothing that can draw Chinese was found or configured.
+    """
+    pygame.freetype.init()
+    lang = lang.lower()
+    regular: FontFace | None = None
+    bold: FontFace | None = None
+    if settings.path:
+        if not settings.path.exists():
+            raise FontError(f"font.path in config.yaml: {settings.path} does not exist")
+        regular = FontFace(settings.path, settings.index if settings.index is not None
+                           else _face_for_lang(settings.path, lang))
+        if settings.bold_path and settings.bold_path.exists():
+            bold = FontFace(settings.bold_path, settings.bold_index if settings.bold_index is not None
+                            else _face_for_lang(settings.bold_path, lang))
+    else:
+        regular = fc_match(f"sans-serif:lang={lang}")
+        bold = fc_match(f"sans-serif:lang={lang}:weight=bold")
+    candidates = [regular] if regular else []
+    candidates += [f for f in _well_known(lang) if f not in candidates]
+    for face in candidates:
+        try:
+            font = pygame.freetype.Font(str(face.path), 12, font_index=face.index)
+        except (OSError, pygame.error):
+            continue
+        if covers(font, PROBE):
+            regular = face
+            break
+    else:
+        raise FontError(
+            "No font that can draw Chinese was found. Install one "
+            "(sudo apt-get install fonts-noto-cjk) or set font.path in config.yaml. / "
+            "找不到能显示中文的字体：请安装 fonts-noto-cjk，或在 config.yaml 里设置 font.path。"
+        )
+    if bold is None or not _opens_with_chinese(bold):
+        bold = regular
+    log.info("font: %s face %d (bold: %s face %d)", regular.path, regular.index, bold.path, bold.index)
+    return regular, bold
+
+
+def _opens_with_chinese(face: FontFace) -> bool:
+    try:
+        return covers(pygame.freetype.Font(str(face.path), 12, font_index=face.index), PROBE)
+    except (OSError, pygame.error):
+        return False
+
+
+def _well_known(lang: str) -> list[FontFace]:
+    out = []
+    for path in (
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    ):
+        p = Path(path)
+        if p.exists():
+            out.append(FontFace(p, _face_for_lang(p, lang) if p.suffix == ".ttc" else 0))
+    return out
+
+
+class Fonts:
+    """The regular and bold faces, with cached measurements.
+
+    Sizes are in pixels (freetype at 72 dpi: one point is one pixel).
+    """
+
+    def __init__(self, regular: FontFace, bold: FontFace):
+        pygame.freetype.init()
+        self.regular_face = regular
+        self.bold_face = bold
+        self._regular = self._open(regular)
+        self._bold = self._open(bold) if bold != regular else None
+        self._advances: dict[tuple[str, int, bool], float] = {}
+
+    @staticmethod
+    def _open(face: FontFace) -> pygame.freetype.Font:
+        font = pygame.freetype.Font(str(face.path), 16, font_index=face.index, resolution=72)
+        font.kerning = False
+        font.pad = False
+        font.origin = True  # render_to positions are baselines
+        return font
+
+    def font(self, bold: bool) -> pygame.freetype.Font:
+        return self._bold if bold and self._bold is not None else self._regular
+
+    def _draw_font(self, bold: bool) -> pygame.freetype.Font:
+        font = self.font(bold)
+        # A synthetic bold when there is no bold face.
+        font.strong = bold and self._bold is None
+        return font
+
+    def advance(self, ch: str, size: int, bold: bool = False) -> float:
+        key = (ch, size, bold)
+        adv = self._advances.get(key)
+        if adv is None:
+            metrics = self.font(bold).get_metrics(ch, size=size)
+            m = metrics[0] if metrics else None
+            adv = m[4] if m is not None else size  # a missing glyph counts as a full square
+            self._advances[key] = adv
+        return adv
+
+    def width(self, text: str, size: int, bold: bool = False) -> float:
+        return sum(self.advance(ch, size, bold) for ch in text)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - Fonts lives as long as the process
+    def vmetrics(self, size: int, bold: bool = False) -> tuple[int, int]:
+        """(ascent, descent) in pixels for ``size``; descent is positive."""
+        font = self.font(bold)
+        return font.get_sized_ascender(size), -font.get_sized_descender(size)
+
+    def line_height(self, size: int, bold: bool = False) -> int:
+        asc, desc = self.vmetrics(size, bold)
+        return asc + desc
+
+    def missing(self, text: str) -> set[str]:
+        """Characters of ``text`` that the regular face cannot draw."""
+        chars = {ch for ch in text if not ch.isspace()}
+        if not chars:
+            return set()
+        ordered = "".join(sorted(chars))
+        metrics = self._regular.get_metrics(ordered, size=12)
+        return {ch for ch, m in zip(ordered, metrics, strict=False) if m is None}
+
+    def draw(self, surface: pygame.Surface, baseline: tuple[float, float], text: str,
+             size: int, color, bold: bool = False) -> None:
+        self._draw_font(bold).render_to(surface, (round(baseline[0]), round(baseline[1])),
+                                        text, fgcolor=color, size=size)
+
+
+@functools.cache
+def load(settings: FontSettings, lang: str = "zh-cn") -> Fonts:
+    regular, bold = find_faces(settings, lang)
+    return Fonts(regular, bold)

@@ -1,0 +1,394 @@
+"""Where everything goes on a page: pure layout that returns drawing operations.
+
+Nothing is drawn here. ``layout_page`` turns a Slide into a list of ops with
+pixel positions, measured with the real fonts, so that tests can check sizes,
+bounds and order as numbers; ``draw.py`` paints them.
+
+Sizes are relative to the screen's short side (the TV's height as built, also
+when it is mounted in portrait): at 1080 px no text is below 36 px and titles
+and pay are at least 72 px, a 30th and a 15th of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..model import Listing, Slide
+from ..sources.normalise import group_phone
+from . import qr
+from .fonts import Fonts
+from .text import break_lines, fit, fit_single, truncate
+from .themes import RGB, Theme
+
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.h
+
+    def contains(self, other: Rect) -> bool:
+        return (self.x <= other.x and self.y <= other.y
+                and other.right <= self.right and other.bottom <= self.bottom)
+
+    def inset(self, d: int) -> Rect:
+        return Rect(self.x + d, self.y + d, self.w - 2 * d, self.h - 2 * d)
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    x: int
+    baseline: int
+    size: int
+    color: RGB
+    bold: bool
+    role: str
+    width: int
+    top: int
+    bottom: int
+
+    @property
+    def rect(self) -> Rect:
+        return Rect(self.x, self.top, self.width, self.bottom - self.top)
+
+
+@dataclass(frozen=True)
+class Box:
+    rect: Rect
+    color: RGB
+    radius: int = 0
+    border: int = 0
+    border_color: RGB | None = None
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Qr:
+    data: str
+    x: int
+    y: int
+    px: int  # pixels per module
+    side: int
+    role: str = "qr"
+
+    @property
+    def rect(self) -> Rect:
+        return Rect(self.x, self.y, self.side, self.side)
+
+
+@dataclass(frozen=True)
+class Image:
+    path: str
+    rect: Rect
+    role: str = "image"
+
+
+Op = Text | Box | Qr | Image
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Sizes for one screen: ``u`` is one pixel at 1080 lines (times the theme's scale)."""
+
+    width: int
+    height: int
+    u: float
+    s: float
+
+    @classmethod
+    def for_size(cls, width: int, height: int, theme: Theme) -> Metrics:
+        s = min(width, height) / 1080
+        return cls(width, height, s * theme.scale, s)
+
+    def px(self, n: float) -> int:
+        """A text size: ``n`` at 1080 lines, scaled."""
+        return max(1, round(n * self.u))
+
+    def sp(self, n: float) -> int:
+        """A spacing: ``n`` at 1080 lines (not scaled by the theme)."""
+        return max(1, round(n * self.s))
+
+    @property
+    def min_text(self) -> int:
+        return -(-min(self.width, self.height) // 30)  # ceil: never below a 30th
+
+    @property
+    def min_big(self) -> int:
+        return -(-min(self.width, self.height) // 15)
+
+
+class _Pen:
+    """Places lines of text one under another, measuring with the real fonts."""
+
+    def __init__(self, fonts: Fonts):
+        self.fonts = fonts
+
+    def text(self, text: str, x: int, top: int, size: int, color: RGB, bold: bool, role: str) -> Text:
+        asc = round(size * 0.92)
+        return Text(text, x, top + asc, size, color, bold, role,
+                    round(self.fonts.width(text, size, bold)), top, top + self.line(size))
+
+    @staticmethod
+    def line(size: int) -> int:
+        return round(size * 1.22)
+
+
+def header_height(m: Metrics) -> int:
+    return m.sp(118) if m.u == m.s else round(m.px(52) * 1.22 + m.sp(118 - 63))
+
+
+def footer_height(m: Metrics) -> int:
+    return round(m.px(44) * 1.22) + m.sp(26)
+
+
+def clock_rect(m: Metrics) -> Rect:
+    """The part of the header the clock is drawn in, over the cached page."""
+    w = round(m.width * 0.46)
+    return Rect(m.width - w, 0, w, header_height(m))
+
+
+def cards_per_page(width: int, height: int, theme: Theme, wanted: int | None) -> int:
+    n = wanted or 2
+    if height > width:
+        n = min(n, 3)
+    return max(1, min(n, theme.max_cards))
+
+
+def card_rects(m: Metrics, n: int) -> list[Rect]:
+    top = header_height(m) + m.sp(26)
+    bottom = m.height - footer_height(m) - m.sp(26)
+    left, right = m.sp(28), m.width - m.sp(28)
+    gap = m.sp(28)
+    if m.height > m.width:
+        cols, rows = 1, n
+    else:
+        cols, rows = {1: (1, 1), 2: (2, 1), 3: (3, 1), 4: (2, 2)}[n]
+    cw = (right - left - gap * (cols - 1)) // cols
+    ch = (bottom - top - gap * (rows - 1)) // rows
+    return [Rect(left + c * (cw + gap), top + r * (ch + gap), cw, ch)
+            for r in range(rows) for c in range(cols)][:n]
+
+
+def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Fonts,
+                station: str, hotline: str = "", cards: int | None = None) -> list[Op]:
+    """Everything on a page but the clock, which the compositor draws over it."""
+    m = Metrics.for_size(width, height, theme)
+    pen = _Pen(fonts)
+    ops: list[Op] = [Box(Rect(0, 0, width, height), theme.page_bg, role="page")]
+    if slide.kind == "black":
+        return ops
+    if slide.kind == "poster" and slide.poster is not None:
+        return [Box(Rect(0, 0, width, height), (0, 0, 0), role="page"),
+                Image(slide.poster.image, Rect(0, 0, width, height), role="poster")]
+    ops += _header(m, pen, theme, station)
+    ops += _footer(m, pen, theme, hotline, slide)
+    if slide.kind == "empty" or not slide.listings:
+        ops += _empty(m, pen, theme, hotline)
+        return ops
+    n = cards_per_page(width, height, theme, cards or len(slide.listings))
+    for listing, rect in zip(slide.listings, card_rects(m, n), strict=False):
+        ops += layout_card(listing, rect, m, theme, fonts)
+    return ops
+
+
+def _header(m: Metrics, pen: _Pen, theme: Theme, station: str) -> list[Op]:
+    h = header_height(m)
+    size = max(m.min_text, m.px(52))
+    avail = m.width - clock_rect(m).w - m.sp(40)
+    line = truncate(station, avail, size, lambda t, s: pen.fonts.width(t, s, True))
+    top = (h - pen.line(size)) // 2
+    return [Box(Rect(0, 0, m.width, h), theme.header_bg, role="header"),
+            pen.text(line, m.sp(40), top, size, theme.header_fg, True, "station")]
+
+
+def layout_clock(now: dt.datetime, m: Metrics, theme: Theme, fonts: Fonts) -> list[Op]:
+    """Date, weekday and time, right-aligned in the header."""
+    pen = _Pen(fonts)
+    rect = clock_rect(m)
+    size = max(m.min_text, m.px(48))
+    text = f"{now.month}月{now.day}日 星期{WEEKDAYS[now.weekday()]}  {now:%H:%M}"
+    w = round(fonts.width(text, size, True))
+    top = (rect.h - pen.line(size)) // 2
+    return [Box(rect, theme.header_bg, role="clock-bg"),
+            pen.text(text, rect.right - m.sp(40) - w, top, size, theme.header_fg, True, "clock")]
+
+
+def _footer(m: Metrics, pen: _Pen, theme: Theme, hotline: str, slide: Slide) -> list[Op]:
+    h = footer_height(m)
+    y = m.height - h
+    size = max(m.min_text, m.px(44))
+    top = y + (h - pen.line(size)) // 2
+    ops: list[Op] = [Box(Rect(0, y, m.width, h), theme.footer_bg, role="footer")]
+    right_text = f"第 {slide.page + 1}/{slide.pages} 页" if slide.pages > 1 else ""
+    right_w = round(pen.fonts.width(right_text, size)) if right_text else 0
+    if hotline:
+        text = f"求职咨询热线 {hotline}"
+        text = truncate(text, m.width - right_w - m.sp(120), size, pen.fonts.width)
+        ops.append(pen.text(text, m.sp(40), top, size, theme.footer_fg, True, "hotline"))
+    if right_text:
+        ops.append(pen.text(right_text, m.width - m.sp(40) - right_w, top, size,
+                            theme.footer_fg, False, "page-number"))
+    return ops
+
+
+def _empty(m: Metrics, pen: _Pen, theme: Theme, hotline: str) -> list[Op]:
+    size = m.px(84)
+    lines = ["新的招聘信息正在整理中", "请向工作人员咨询"]
+    ops: list[Op] = []
+    top = m.height // 2 - pen.line(size)
+    for i, line in enumerate(lines):
+        w = pen.fonts.width(line, size, True)
+        ops.append(pen.text(line, round((m.width - w) / 2), top + i * pen.line(size), size,
+                            theme.title, True, "empty"))
+    return ops
+
+
+# ------------------------------------------------------------------ the job card
+
+
+def qr_target(listing: Listing) -> str | None:
+    """What a phone should get from the card's QR code: the link, else a tel: URI."""
+    if listing.link:
+        return listing.link
+    if listing.phone:
+        return "tel:" + listing.phone.replace("-", "")
+    return None
+
+
+def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: Fonts) -> list[Op]:
+    """One job card inside ``rect``; every op stays inside it.
+
+    Title and pay are the largest text; the settlement is a coloured badge beside
+    the pay; the phone number is drawn whole at the bottom, next to a QR code.
+    Optional lines (employer, place, hours, requirements, description) are added
+    in that order of importance while there is room, shrinking before wrapping.
+    """
+    pen = _Pen(fonts)
+    pad = m.sp(34)
+    inner = rect.inset(pad)
+    gap = m.sp(10)
+    ops: list[Op] = [Box(rect, theme.card_bg, radius=m.sp(theme.radius * 1080), border=max(2, m.sp(3)),
+                         border_color=theme.card_edge, role="card")]
+    wb = lambda t, s: fonts.width(t, s, True)  # noqa: E731
+    wr = lambda t, s: fonts.width(t, s, False)  # noqa: E731
+    min_text, min_big = m.min_text, m.min_big
+
+    # Bottom: phone (never cut) and contact on the left, QR code on the right.
+    target = qr_target(listing)
+    qr_op = None
+    if target:
+        room = min(round(min(m.width, m.height) * 0.22), inner.h // 2, inner.w * 2 // 5)
+        px = qr.module_px(target, room)
+        side = px * qr.side_modules(target)
+        if px >= 3:
+            qr_op = Qr(target, inner.right - side, inner.bottom - side, px, side)
+    left_w = inner.w - (qr_op.side + m.sp(24) if qr_op else 0)
+    bottom_ops: list[Op] = []
+    if listing.phone:
+        phone = group_phone(listing.phone)
+        size = fit_single(phone, left_w, max(min_big, m.px(76)), min_text, wb) or min_text
+        label = "电话" + (f"  {listing.contact}" if listing.contact else "")
+        lsize = max(min_text, m.px(40))
+        label = truncate(label, left_w, lsize, wr)
+        y = inner.bottom - pen.line(size)
+        bottom_ops.append(pen.text(phone, inner.x, y, size, theme.phone, True, "phone"))
+        bottom_ops.insert(0, pen.text(label, inner.x, y - pen.line(lsize), lsize, theme.label, False,
+                                      "contact"))
+    bottom_top = min([op.top for op in bottom_ops if isinstance(op, Text)], default=inner.bottom)
+    qr_top = qr_op.y if qr_op else inner.bottom
+
+    def width_at(top: int, height: int) -> int:
+        """The usable width for a block at ``top``: narrower beside the QR code."""
+        return inner.w if top + height <= qr_top - gap else left_w
+
+    y = inner.y
+    flow: list[Op] = []
+
+    # Title: the largest text, 2 lines at most, shrinking to the 1/15 floor first.
+    title_fit = fit(listing.title, inner.w, 2, max(min_big, m.px(92)), min_big, wb)
+    if y + len(title_fit.lines) * pen.line(title_fit.size) > qr_top - gap:
+        title_fit = fit(listing.title, left_w, 2, max(min_big, m.px(92)), min_big, wb)
+    for line in title_fit.lines:
+        flow.append(pen.text(line, inner.x, y, title_fit.size, theme.title, True, "title"))
+        y += pen.line(title_fit.size)
+    y += gap
+
+    # Pay, with the settlement badge beside it (or under it when there is no room).
+    pay_text = listing.pay_display or "工资面议"
+    badge = theme.badges.get(listing.settlement) if listing.settlement else None
+    bsize = max(min_text, m.px(50))
+    bpad = m.sp(16)
+    badge_w = round(wb(listing.settlement.zh, bsize)) + 2 * bpad if listing.settlement else 0
+    pay_size = max(min_big, m.px(84))
+    avail = width_at(y, pen.line(pay_size))
+    psize = fit_single(pay_text, avail - (badge_w + m.sp(24) if badge_w else 0), pay_size, min_big, wb)
+    badge_below = False
+    if psize is None:
+        psize = fit_single(pay_text, avail, pay_size, min_big, wb) or min_big
+        pay_text = truncate(pay_text, avail, psize, wb)
+        badge_below = True
+    pay_op = pen.text(pay_text, inner.x, y, psize, theme.pay, True, "pay")
+    flow.append(pay_op)
+    y += pen.line(psize)
+    if badge is not None and listing.settlement is not None:
+        bh = pen.line(bsize) + m.sp(4)
+        if badge_below:
+            bx, by = inner.x, y + gap
+            y = by + bh
+        else:
+            bx = inner.x + pay_op.width + m.sp(24)
+            by = pay_op.baseline - round(psize * 0.80) + (round(psize * 0.92) - bh) // 2 + m.sp(6)
+        flow.append(Box(Rect(bx, by, badge_w, bh), badge.bg, radius=bh // 4, role="badge"))
+        flow.append(pen.text(listing.settlement.zh, bx + bpad, by + m.sp(2), bsize, badge.fg, True,
+                             "badge-text"))
+    y += gap
+
+    # Optional lines, in order of importance, while they fit above the phone.
+    def label_line(label: str, value: str, role: str, max_lines: int, size: int) -> None:
+        nonlocal y
+        if not value:
+            return
+        text = f"{label}：{value}" if label else value
+        limit = bottom_top - gap
+        for lines_allowed in range(max_lines, 0, -1):
+            w = width_at(y, pen.line(min_text) * lines_allowed)
+            f = fit(text, w, lines_allowed, max(min_text, size), min_text, wr)
+            height = len(f.lines) * pen.line(f.size)
+            if y + height <= limit and (y + height <= qr_top - gap or w == left_w):
+                for line in f.lines:
+                    flow.append(pen.text(line, inner.x, y, f.size, theme.text if label else theme.label,
+                                         False, role))
+                    y += pen.line(f.size)
+                y += gap // 2
+                return
+
+    label_line("", listing.employer, "employer", 1, m.px(48))
+    hours = listing.hours
+    if listing.headcount:
+        hours = f"{hours}　招{listing.headcount}人" if hours else f"招{listing.headcount}人"
+    label_line("地点", listing.place, "place", 2, m.px(44))
+    label_line("时间", hours, "hours", 1, m.px(44))
+    label_line("要求", "；".join(listing.requirements), "requirements", 2, m.px(42))
+    label_line("说明", listing.description, "description", 2, m.px(40))
+
+    ops += flow + bottom_ops
+    if qr_op:
+        ops.append(qr_op)
+    return ops
+
+
+def text_lines(text: str, width: int, size: int, fonts: Fonts) -> list[str]:
+    return break_lines(text, width, size, fonts.width)

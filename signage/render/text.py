@@ -1,0 +1,124 @@
+"""Measuring, fitting and breaking text into lines, by Chinese line-breaking rules.
+
+Pure functions over a ``width(text, size) -> pixels`` measure, so that layout
+is tested as numbers. Rules (禁则): no line begins with closing punctuation such
+as ，。、；：？！）」』 and no line ends with an opening bracket such as （「『.
+Latin words and numbers (``3000-4500``, ``138``) are never split unless a single
+one is wider than the whole line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Measure = Callable[[str, int], float]
+
+NO_LINE_START = set("，。、；：？！）」』】》〉〕］｝”’…‥—–～·・,.;:?!)]}%％‰℃")
+NO_LINE_END = set("（「『【《〈〔［｛“‘([{¥￥$＄#＃")
+ELLIPSIS = "…"
+
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:/%+\-@_#&'’]*|\s+|.", re.DOTALL)
+
+
+def tokens(text: str) -> list[str]:
+    """Unbreakable pieces: a Latin word or number, a run of spaces, or one character."""
+    return _TOKEN.findall(text)
+
+
+def break_lines(text: str, max_width: float, size: int, width: Measure) -> list[str]:
+    """Greedy line breaking that honours the no-start / no-end rules.
+
+    When the next piece is closing punctuation that would begin a line, the last
+    piece of the current line moves down with it (push-out), so a line never
+    starts with it; an opening bracket at a line's end moves down the same way.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines.extend(_break_paragraph(paragraph, max_width, size, width))
+    return lines
+
+
+def _break_paragraph(text: str, max_width: float, size: int, width: Measure) -> list[str]:
+    pieces: list[str] = []
+    for tok in tokens(text):
+        if not tok.isspace() and width(tok, size) > max_width:
+            pieces.extend(tok)  # a single word wider than the line: split it by characters
+        else:
+            pieces.append(tok)
+    lines: list[list[str]] = []
+    line: list[str] = []
+    line_w = 0.0
+    for piece in pieces:
+        w = width(piece, size)
+        if line and line_w + w > max_width and not piece.isspace():
+            carry: list[str] = []
+            if piece[0] in NO_LINE_START:  # push-out: move the last word down with it
+                while len(line) > 1:
+                    moved = line.pop()
+                    carry.insert(0, moved)
+                    if moved[0] not in NO_LINE_START and not moved.isspace():
+                        break
+            while len(line) > 1 and line[-1][-1] in NO_LINE_END:
+                carry.insert(0, line.pop())
+            while line and line[-1].isspace():
+                line.pop()
+            lines.append(line)
+            line = [p for p in carry if not (p.isspace() and not line)]
+            line_w = sum(width(p, size) for p in line)
+        if not line and piece.isspace():
+            continue
+        line.append(piece)
+        line_w += w
+    while line and line[-1].isspace():
+        line.pop()
+    if line or not lines:
+        lines.append(line)
+    return ["".join(x) for x in lines]
+
+
+@dataclass(frozen=True)
+class Fit:
+    size: int
+    lines: tuple[str, ...]
+    truncated: bool = False
+
+
+def fit(text: str, max_width: float, max_lines: int, max_size: int, min_size: int,
+        width: Measure, step: float = 0.94) -> Fit:
+    """The largest size in [min_size, max_size] at which ``text`` takes at most
+    ``max_lines`` lines; at ``min_size`` the last line is cut with an ellipsis."""
+    size = max_size
+    while True:
+        lines = break_lines(text, max_width, size, width)
+        if len(lines) <= max_lines:
+            return Fit(size, tuple(lines))
+        if size <= min_size:
+            break
+        size = max(min_size, int(size * step))
+    kept = lines[:max_lines]
+    kept[-1] = truncate(kept[-1] + "".join(lines[max_lines:max_lines + 1]), max_width, size, width)
+    return Fit(size, tuple(kept), truncated=True)
+
+
+def truncate(line: str, max_width: float, size: int, width: Measure) -> str:
+    """``line`` cut so that it and a trailing ellipsis fit ``max_width``."""
+    if width(line, size) <= max_width:
+        return line
+    while line and width(line + ELLIPSIS, size) > max_width:
+        line = line[:-1]
+    line = line.rstrip()
+    while line and line[-1] in NO_LINE_END:
+        line = line[:-1]
+    return line + ELLIPSIS
+
+
+def fit_single(text: str, max_width: float, max_size: int, min_size: int, width: Measure) -> int | None:
+    """The largest size at which ``text`` fits on one line whole, or None (never cut)."""
+    size = max_size
+    while size >= min_size:
+        if width(text, size) <= max_width:
+            return size
+        size -= max(1, size // 24)
+    return None

@@ -1,0 +1,101 @@
+"""ContentStore: per-source results merged into immutable snapshots.
+
+Owned by one thread (the player's main loop applies what the watcher and the
+feed poller send it); everything it hands out is frozen. Rules:
+
+- keep last good: a source whose new read has errors keeps showing the
+  listings of its last good read, and a warning says so;
+- a removed source's listings leave at once;
+- local files come before feeds, and the first listing with an id wins, so a
+  local file overrides a feed listing of the same id;
+- the version goes up only when what can be shown changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from .model import Location, Problem, Severity, Snapshot, SourceResult
+
+FEED_PREFIX = "feed:"
+
+
+def _has_errors(result: SourceResult) -> bool:
+    return not result.ok or any(p.severity is Severity.ERROR for p in result.problems)
+
+
+class ContentStore:
+    def __init__(self, clock=dt.datetime.now):
+        self._clock = clock
+        self._latest: dict[str, SourceResult] = {}
+        self._good: dict[str, tuple[SourceResult, dt.datetime]] = {}
+        self.snapshot = Snapshot(loaded_at=None)
+
+    def apply(self, result: SourceResult) -> Snapshot:
+        """Take in one source's new read."""
+        return self.apply_many([result])
+
+    def apply_many(self, results: Iterable[SourceResult], removed: Iterable[str] = ()) -> Snapshot:
+        """Take in several new reads and removals, then rebuild the snapshot once."""
+        for key in removed:
+            self._latest.pop(key, None)
+            self._good.pop(key, None)
+        for result in results:
+            self._latest[result.key] = result
+            # A clean read is the new good copy; a partly bad file that never was good still
+            # shows what in it is valid.
+            if not _has_errors(result) or (result.key not in self._good and result.ok):
+                self._good[result.key] = (result, self._clock())
+        return self._rebuild()
+
+    def remove(self, key: str) -> Snapshot:
+        return self.apply_many((), removed=[key])
+
+    def keys(self) -> set[str]:
+        return set(self._latest)
+
+    def _rebuild(self) -> Snapshot:
+        listings, posters, problems, stale = [], [], [], []
+        seen: set[str] = set()
+        hidden: set[str] = set()
+        order = sorted(self._latest, key=lambda k: (k.startswith(FEED_PREFIX), k))
+        for key in order:
+            latest = self._latest[key]
+            problems.extend(latest.problems)
+            shown = latest
+            if _has_errors(latest) and key in self._good and self._good[key][0] is not latest:
+                shown, when = self._good[key]
+                if shown.listings or shown.posters:
+                    stale.append(key)
+                    problems.append(Problem(
+                        Location(key),
+                        f"这个文件有错误，屏幕上继续显示 {when:%m-%d %H:%M} 时正确的内容，改好后会自动更新",
+                        f"this source has errors; the screens keep showing its last good content "
+                        f"from {when:%Y-%m-%d %H:%M} until it is fixed",
+                        Severity.WARNING,
+                    ))
+            hidden.update(getattr(shown, "hidden_ids", ()))
+            for listing in shown.listings:
+                if listing.id in seen:
+                    if not key.startswith(FEED_PREFIX):
+                        problems.append(Problem(
+                            listing.origin,
+                            f"编号“{listing.id}”和别的招聘重复了，这一条没有显示",
+                            f"id '{listing.id}' is used twice; this one is not shown",
+                            Severity.WARNING,
+                        ))
+                    continue
+                seen.add(listing.id)
+                listings.append(listing)
+            posters.extend(shown.posters)
+        if hidden:
+            listings = [x for x in listings if x.id not in hidden or not x.origin.source.startswith(FEED_PREFIX)]
+        new = Snapshot(tuple(listings), tuple(posters), tuple(problems), self.snapshot.version,
+                       self._clock(), tuple(stale))
+        if (new.listings, new.posters, new.problems, new.stale_sources) != (
+            self.snapshot.listings, self.snapshot.posters, self.snapshot.problems, self.snapshot.stale_sources
+        ) or self.snapshot.loaded_at is None:
+            self.snapshot = Snapshot(new.listings, new.posters, new.problems, self.snapshot.version + 1,
+                                     new.loaded_at, new.stale_sources)
+        return self.snapshot

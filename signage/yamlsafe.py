@@ -1,0 +1,129 @@
+"""Safe YAML loading that remembers line numbers and refuses hostile documents.
+
+Mappings come back as :class:`LocatedDict`, which knows the 1-based line and
+column of itself and of each key, so that a validation message can point at
+the very line a staff member has to fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+MAX_ALIASES = 50  # listings never need aliases; a "billion laughs" file needs many
+MAX_DEPTH = 20
+
+
+class YamlRefused(ValueError):
+    """A document that is valid YAML but that we refuse to take in."""
+
+    def __init__(self, message_zh: str, message_en: str, line: int | None = None):
+        super().__init__(message_en)
+        self.zh = message_zh
+        self.en = message_en
+        self.line = line
+
+
+class LocatedDict(dict):
+    """A dict that remembers where it and each of its keys were written."""
+
+    line: int | None = None
+    column: int | None = None
+    key_lines: dict
+
+    def line_of(self, key: Any) -> int | None:
+        return self.key_lines.get(key, self.line)
+
+
+class LocatedList(list):
+    line: int | None = None
+    item_lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._aliases = 0
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark
+                raise YamlRefused(
+                    "文件里的引用（&和*）太多，已拒绝读取",
+                    f"too many YAML aliases (more than {MAX_ALIASES}); file refused",
+                    mark.line + 1,
+                )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise YamlRefused(
+                    "文件嵌套层数太深，已拒绝读取",
+                    f"nesting deeper than {MAX_DEPTH} levels; file refused",
+                    mark.line + 1,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_located_mapping(self, node):
+        data = LocatedDict()
+        data.line = node.start_mark.line + 1
+        data.column = node.start_mark.column + 1
+        data.key_lines = {}
+        yield data
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise YamlRefused(
+                    "字段名必须是文字",
+                    "a field name must be plain text",
+                    key_node.start_mark.line + 1,
+                )
+            data[key] = self.construct_object(value_node, deep=True)
+            data.key_lines[key] = key_node.start_mark.line + 1
+
+    def construct_located_sequence(self, node):
+        data = LocatedList()
+        data.line = node.start_mark.line + 1
+        data.item_lines = [n.start_mark.line + 1 for n in node.value]
+        yield data
+        data.extend(self.construct_object(n, deep=True) for n in node.value)
+
+    def construct_timestamp_as_text(self, node):
+        # Dates stay text so that one date parser (normalise.parse_date) handles every form.
+        return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_located_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_located_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_timestamp_as_text)
+
+
+def load_all(text: str) -> list[Any]:
+    """Every document in ``text``, with located mappings.
+
+    Raises:
+        yaml.YAMLError: the text is not YAML (has ``problem_mark`` for the place).
+        YamlRefused: the text is YAML we will not take (aliases, depth, odd keys).
+    """
+    loader = _Loader(text)
+    try:
+        docs = []
+        while loader.check_node():
+            docs.append(loader.construct_document(loader.get_node()))
+        return docs
+    except RecursionError as exc:
+        raise YamlRefused("文件嵌套层数太深，已拒绝读取", "nesting too deep; file refused") from exc
+    finally:
+        loader.dispose()
+
+
+def load_one(text: str) -> Any:
+    docs = load_all(text)
+    return docs[0] if docs else None
