@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class PayUnit(str, Enum):
+class PayUnit(StrEnum):
     HOUR = "hour"
     DAY = "day"
     WEEK = "week"
@@ -36,7 +36,7 @@ _UNIT_ZH = {
 }
 
 
-class Settlement(str, Enum):
+class Settlement(StrEnum):
     DAILY = "daily"
     WEEKLY = "weekly"
     MONTHLY = "monthly"
@@ -136,7 +136,7 @@ class Listing:
         return "".join(parts)
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 

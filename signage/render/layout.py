@@ -12,6 +12,7 @@ and pay are at least 72 px, a 30th and a 15th of it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from ..model import Listing, Slide
@@ -21,7 +22,10 @@ from .fonts import Fonts
 from .text import break_lines, fit, fit_single, truncate
 from .themes import RGB, Theme
 
+log = logging.getLogger(__name__)
+
 WEEKDAYS = "一二三四五六日"
+_failed_cards: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -200,7 +204,12 @@ def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Font
         return ops
     n = cards_per_page(width, height, theme, cards or len(slide.listings))
     for listing, rect in zip(slide.listings, card_rects(m, n), strict=False):
-        ops += layout_card(listing, rect, m, theme, fonts)
+        try:
+            ops += layout_card(listing, rect, m, theme, fonts)
+        except Exception:  # one bad card must not take the page down
+            if listing.id not in _failed_cards:
+                _failed_cards.add(listing.id)
+                log.exception("card %s (%s) could not be laid out; skipped", listing.id, listing.origin)
     return ops
 
 

@@ -120,3 +120,7 @@ def _key(path: Path, root: Path) -> str:
 
 def _unreadable(key: str, zh: str, en: str, line: int | None = None, col: int | None = None) -> SourceResult:
     return SourceResult(key, problems=(Problem(Location(key, line, col), zh, en),), ok=False)
+
+
+def missing(path: Path) -> SourceResult:
+    return _unreadable(str(path), "找不到这个文件或文件夹", "no such file or folder")

@@ -1,0 +1,218 @@
+"""Command line: ``signage run | render | validate``.
+
+Every command takes ``--config PATH`` (default ``./config.yaml``); paths inside
+the file are relative to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import config as config_mod
+from . import content, schedule
+
+log = logging.getLogger("signage")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("size must look like 1920x1080") from None
+    if w < 64 or h < 64:
+        raise argparse.ArgumentTypeError("size too small")
+    return w, h
+
+
+def _instant(text: str) -> float:
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).timestamp()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError("time must look like '2026-11-09 18:30'")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="signage", description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="config.yaml", help="settings file (default ./config.yaml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="show the listings on the screen")
+    run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    run.add_argument("--size", type=_size, help="window size, e.g. 1280x720")
+    run.add_argument("--display", type=int, help="which monitor (0 = first)")
+    run.add_argument("--seconds", type=float, help="stop after this many seconds (for tests)")
+
+    render = sub.add_parser("render", help="draw one page to a PNG file, without a screen")
+    render.add_argument("--out", required=True, help="PNG file to write")
+    render.add_argument("--page", type=int, default=None, help="page number (1 = first)")
+    render.add_argument("--size", type=_size, help="e.g. 1920x1080 (default: display.size)")
+    render.add_argument("--at", type=_instant, help="draw what is shown at this time")
+    render.add_argument("--theme", choices=["day", "night", "large"])
+
+    validate = sub.add_parser("validate", help="check listing files and explain what is wrong")
+    validate.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
+    validate.add_argument("--json", action="store_true", help="machine-readable output")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = config_mod.load(args.config if args.config != "config.yaml" or
+                                   Path("config.yaml").exists() else None)
+    except config_mod.ConfigError as exc:
+        print(f"signage: {exc}", file=sys.stderr)
+        return 2
+    logging.getLogger().setLevel(logging.DEBUG if args.verbose else settings.log_level.upper())
+    if args.command == "validate":
+        return cmd_validate(settings, args)
+    if args.command == "render":
+        return cmd_render(settings, args)
+    return cmd_run(settings, args)
+
+
+def _fonts(settings):
+    from .render import fonts
+
+    return fonts.load(settings.font, settings.lang)
+
+
+def cmd_render(settings, args) -> int:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame
+
+    from .render import pages, themes
+    from .render.layout import cards_per_page
+    from .render.fonts import FontError
+    from .store import ContentStore
+
+    pygame.display.init()
+    try:
+        fonts = _fonts(settings)
+    except FontError as exc:
+        print(f"signage: {exc}", file=sys.stderr)
+        return 2
+    if args.theme:
+        settings = settings.replace(theme=args.theme)
+    size = args.size or settings.size
+    if settings.rotation in (90, 270) and not args.size:
+        size = (size[1], size[0])
+    store = ContentStore()
+    snap = store.apply_many(content.initial_results(settings))
+    theme = themes.get(settings.theme)
+    cards = cards_per_page(size[0], size[1], theme, settings.cards_per_page)
+    programme = schedule.Programme(cards, settings.page_seconds, settings.theme)
+    instant = args.at if args.at is not None else time.time()
+    on = schedule.at(instant, snap, programme)
+    slide = on.slide
+    if args.page is not None:
+        slides = schedule.slides_for(snap, dt.date.fromtimestamp(instant), programme)
+        if not 1 <= args.page <= len(slides):
+            print(f"signage: there are {len(slides)} pages; --page must be 1 to {len(slides)}",
+                  file=sys.stderr)
+            return 2
+        slide = slides[args.page - 1]
+    style = pages.PageStyle(settings.station_name, settings.hotline, cards, settings.theme)
+    surface = pages.compose(slide, size, fonts, style, dt.datetime.fromtimestamp(instant))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    pygame.image.save(surface, str(out))
+    for problem in snap.problems:
+        print(f"  {problem}", file=sys.stderr)
+    print(f"wrote {out} ({size[0]}x{size[1]}, page {slide.page + 1}/{slide.pages}, "
+          f"{len(slide.listings)} listings)")
+    return 0
+
+
+def cmd_validate(settings, args) -> int:
+    from .model import Severity
+    from .sources import folder
+
+    results = []
+    targets = [Path(p) for p in args.paths] or [settings.content_dir]
+    for target in targets:
+        if target.is_dir():
+            results += list(folder.scan(target).values())
+        elif target.exists():
+            results.append(folder.load_file(target, target.parent))
+        else:
+            results.append(folder.missing(target))
+    problems = [p for r in results for p in r.problems]
+    listings = sum(len(r.listings) for r in results)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if args.json:
+        print(json.dumps({
+            "ok": not errors,
+            "files": len(results),
+            "listings": listings,
+            "problems": [p.as_dict() for p in problems],
+        }, ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            tag = "错误 error" if p.severity is Severity.ERROR else "提醒 warning"
+            print(f"{p.where}: [{tag}] {p.zh}\n    {p.en}")
+        print(f"{len(results)} 个文件, {listings} 条招聘可以显示, {len(errors)} 个错误 / "
+              f"{len(results)} files, {listings} listings ok, {len(errors)} errors")
+    return 1 if errors else 0
+
+
+def cmd_run(settings, args) -> int:
+    import pygame
+
+    from .player import Player
+    from .render.fonts import FontError
+    from .status import StatusServer
+
+    if args.windowed:
+        settings = settings.replace(fullscreen=False)
+    if args.size:
+        settings = settings.replace(size=args.size)
+    if args.display is not None:
+        settings = settings.replace(display_index=args.display)
+    pygame.display.init()
+    try:
+        fonts = _fonts(settings)
+    except FontError as exc:
+        print(f"signage: {exc}", file=sys.stderr)
+        return 2
+    status = None
+    try:
+        status = StatusServer(settings.status_port).start()
+    except OSError as exc:
+        log.error("status port %d unavailable (%s); running without /status", settings.status_port, exc)
+    player = Player(settings, fonts, status=status)
+    player.load(content.initial_results(settings))
+    stops = content.start_sources(settings, player.post)
+    try:
+        player.open_display()
+    except pygame.error as exc:
+        print(f"signage: cannot open the screen: {exc}", file=sys.stderr)
+        return 3
+    try:
+        player.run(max_seconds=args.seconds)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for stop in stops:
+            try:
+                stop()
+            except Exception:
+                log.exception("stopping a source failed")
+        if status:
+            status.stop()
+        pygame.quit()
+    return 0

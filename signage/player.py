@@ -1,0 +1,365 @@
+"""The imperative shell: the pygame loop that puts slides on the TV.
+
+Only this module's main thread touches the display. Other threads (folder
+watcher, feed poller) send :class:`Update` values through ``inbox``; the loop
+applies them to the ContentStore between frames. Idle frames cost nothing: the
+loop sleeps until the next page change, the next minute (clock), new content or
+a key press; only transitions run at the frame rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import queue
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pygame
+
+from . import schedule
+from .config import Settings
+from .model import Problem, Severity, Slide, Snapshot, SourceResult
+from .render import pages as pages_mod
+from .render.fonts import Fonts
+from .render.layout import cards_per_page
+from .render.themes import get as get_theme
+from .store import ContentStore
+
+log = logging.getLogger(__name__)
+
+WAKE = pygame.USEREVENT + 1
+IDLE_POLL = 0.1  # seconds between event checks while idle (10 cheap wake-ups a second)
+
+
+@dataclass(frozen=True)
+class Update:
+    """New reads of some sources, and sources that are gone."""
+
+    results: tuple[SourceResult, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass
+class Transition:
+    old: pygame.Surface
+    new: pygame.Surface
+    started: float
+    seconds: float
+    kind: str
+
+    def progress(self, now: float) -> float:
+        if self.seconds <= 0:
+            return 1.0
+        return min(1.0, max(0.0, (now - self.started) / self.seconds))
+
+
+def ease(t: float) -> float:
+    """Smoothstep: starts and ends gently."""
+    return t * t * (3 - 2 * t)
+
+
+@dataclass
+class Stats:
+    frames: int = 0
+    frame_times: list[float] = field(default_factory=list)
+
+
+class Player:
+    def __init__(self, settings: Settings, fonts: Fonts, inbox: queue.Queue | None = None,
+                 clock: Callable[[], float] = time.time, status=None):
+        self.settings = settings
+        self.fonts = fonts
+        self.inbox: queue.Queue = inbox or queue.Queue()
+        self.clock = clock
+        self.status = status
+        self.store = ContentStore()
+        self.step = 0
+        self.running = False
+        self.stats = Stats()
+        self.screen: pygame.Surface | None = None
+        self.cache: pages_mod.PageCache | None = None
+        self._shown: Slide | None = None
+        self._shown_surface: pygame.Surface | None = None
+        self._transition: Transition | None = None
+        self._clock_minute: tuple | None = None
+        self._font_problems: tuple[Problem, ...] = ()
+        self._on: schedule.OnScreen | None = None
+        self._prerendered_for: float | None = None
+        self.fullscreen = settings.fullscreen
+        self.first_frame_at: float | None = None
+
+    # ----------------------------------------------------------- setup
+
+    @property
+    def logical_size(self) -> tuple[int, int]:
+        w, h = self.screen.get_size() if self.screen else self.settings.size
+        return (h, w) if self.settings.rotation in (90, 270) else (w, h)
+
+    def open_display(self) -> None:
+        pygame.display.init()
+        pygame.freetype.init()
+        flags = pygame.FULLSCREEN if self.fullscreen else 0
+        size = (0, 0) if self.fullscreen else self._window_size()
+        displays = pygame.display.get_num_displays() or 1
+        index = min(max(0, self.settings.display_index), displays - 1)
+        self.screen = pygame.display.set_mode(size, flags, display=index)
+        pygame.display.set_caption(self.settings.station_name)
+        pygame.mouse.set_visible(False)
+        pygame.event.set_allowed([pygame.QUIT, pygame.KEYDOWN, pygame.WINDOWRESIZED,
+                                  pygame.WINDOWEXPOSED, WAKE])
+        self._new_cache()
+
+    def _window_size(self) -> tuple[int, int]:
+        w, h = self.settings.size
+        return (h, w) if self.settings.rotation in (90, 270) else (w, h)
+
+    def _new_cache(self) -> None:
+        lw, lh = self.logical_size
+        theme = get_theme(self.settings.theme)
+        cards = cards_per_page(lw, lh, theme, self.settings.cards_per_page)
+        style = pages_mod.PageStyle(self.settings.station_name, self.settings.hotline, cards,
+                                    self.settings.theme)
+        self.programme = schedule.Programme(cards, self.settings.page_seconds, self.settings.theme)
+        self.cache = pages_mod.PageCache(self.fonts, style, (lw, lh), self.settings.rotation)
+        self._shown = None
+        self._transition = None
+
+    # ----------------------------------------------------------- content
+
+    def load(self, results: Iterable[SourceResult]) -> None:
+        """Take in an initial set of reads (before or while running)."""
+        self._apply(Update(tuple(results)))
+
+    def _apply(self, update: Update) -> None:
+        before = self.store.snapshot.version
+        snap = self.store.apply_many(update.results, update.removed)
+        if snap.version != before:
+            self._font_problems = tuple(self._check_glyphs(snap))
+            log.info("content v%d: %d listings, %d problems", snap.version, len(snap.listings),
+                     len(snap.problems))
+            self._prerendered_for = None
+
+    def _check_glyphs(self, snap: Snapshot) -> Iterable[Problem]:
+        for listing in snap.listings:
+            missing = self.fonts.missing(listing.all_text())
+            if missing:
+                chars = "".join(sorted(missing))
+                yield Problem(listing.origin,
+                              f"“{listing.title}”里有字体显示不了的字：{chars}，屏幕上会缺字，请换成常用字",
+                              f"'{listing.title}' uses characters the font cannot draw: {chars}",
+                              Severity.WARNING)
+
+    def drain_inbox(self, first=None) -> bool:
+        """Apply everything waiting in the inbox (and ``first``, already taken from it)."""
+        changed = False
+        item = first
+        while True:
+            if item is None:
+                try:
+                    item = self.inbox.get_nowait()
+                except queue.Empty:
+                    return changed
+            try:
+                if isinstance(item, Update):
+                    self._apply(item)
+                elif isinstance(item, SourceResult):
+                    self._apply(Update((item,)))
+                elif callable(item):
+                    item(self)
+                changed = True
+            except Exception:
+                log.exception("could not apply a content update; the screen keeps what it had")
+            item = None
+
+    def post(self, item) -> None:
+        """Hand something to the loop from any thread, and wake it."""
+        self.inbox.put(item)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.store.snapshot.problems + self._font_problems
+
+    # ----------------------------------------------------------- the loop
+
+    def run(self, max_seconds: float | None = None) -> None:
+        if self.screen is None:
+            self.open_display()
+        self.running = True
+        started = time.monotonic()
+        while self.running:
+            self.drain_inbox()
+            self._handle_events()
+            if not self.running:
+                break
+            wait = self.frame()
+            if max_seconds is not None and time.monotonic() - started >= max_seconds:
+                break
+            if wait > 0:
+                self._sleep(wait)
+
+    def _sleep(self, seconds: float) -> None:
+        """Sleep until ``seconds`` pass, content arrives, or it is time to look at events."""
+        try:
+            item = self.inbox.get(timeout=min(seconds, IDLE_POLL))
+        except queue.Empty:
+            return
+        self.drain_inbox(first=item)
+
+    def _handle_events(self) -> None:
+        for event in pygame.event.get():
+            if event.type == pygame.QUIT:
+                self.running = False
+            elif event.type == pygame.KEYDOWN:
+                if event.key in (pygame.K_q, pygame.K_ESCAPE):
+                    self.running = False
+                elif event.key in (pygame.K_RIGHT, pygame.K_DOWN, pygame.K_PAGEDOWN, pygame.K_SPACE):
+                    self.step += 1
+                elif event.key in (pygame.K_LEFT, pygame.K_UP, pygame.K_PAGEUP):
+                    self.step -= 1
+                elif event.key == pygame.K_f:
+                    self.toggle_fullscreen()
+            elif event.type in (pygame.WINDOWRESIZED, pygame.WINDOWEXPOSED):
+                self._shown = None  # repaint whole
+
+    def toggle_fullscreen(self) -> None:
+        self.fullscreen = not self.fullscreen
+        flags = pygame.FULLSCREEN if self.fullscreen else 0
+        size = (0, 0) if self.fullscreen else self._window_size()
+        self.screen = pygame.display.set_mode(size, flags, display=self.settings.display_index)
+        self._new_cache()
+
+    def frame(self) -> float:
+        """Draw what is due now; return how long the loop may sleep."""
+        t0 = time.perf_counter()
+        now = self.clock()
+        on = schedule.at(now, self.store.snapshot, self.programme, self.step)
+        self._on = on
+        drew = False
+        if on.slide != self._shown:
+            self._begin(on.slide, now)
+            drew = True
+        if self._transition is not None:
+            self._draw_transition(now)
+            drew = True
+        elif drew:
+            self.screen.blit(self._shown_surface, (0, 0))
+            self._draw_clock(now, force=True)
+            pygame.display.flip()
+        else:
+            drew = self._draw_clock(now)
+        if drew:
+            self.stats.frames += 1
+            self.stats.frame_times.append(time.perf_counter() - t0)
+            if len(self.stats.frame_times) > 10_000:
+                del self.stats.frame_times[:5_000]
+            if self.first_frame_at is None:
+                self.first_frame_at = time.monotonic()
+            self._publish(now)
+        if self._transition is not None:
+            return 0.0 if self.settings.fps <= 0 else self._frame_wait(t0)
+        self._prerender_next(on)
+        next_minute = (int(now // 60) + 1) * 60
+        return max(0.0, min(on.next_change, next_minute) - self.clock())
+
+    def _frame_wait(self, t0: float) -> float:
+        return max(0.0, 1 / self.settings.fps - (time.perf_counter() - t0))
+
+    def _begin(self, slide: Slide, now: float) -> None:
+        new = self._page(slide)
+        if self._shown_surface is None or self.settings.transition == "none" \
+                or self.settings.transition_seconds <= 0:
+            self._transition = None
+        else:
+            self._transition = Transition(self._shown_surface, new, now,
+                                          self.settings.transition_seconds, self.settings.transition)
+        self._shown, self._shown_surface = slide, new
+
+    def _page(self, slide: Slide) -> pygame.Surface:
+        try:
+            return self.cache.get(slide)
+        except Exception:
+            log.exception("slide could not be drawn; showing the previous one")
+            if self._shown_surface is not None:
+                return self._shown_surface
+            raise
+
+    def _draw_transition(self, now: float) -> None:
+        tr = self._transition
+        t = ease(tr.progress(now))
+        if tr.kind == "slide":
+            w = self.screen.get_width()
+            dx = round(w * t)
+            self.screen.blit(tr.old, (-dx, 0))
+            self.screen.blit(tr.new, (w - dx, 0))
+        else:
+            self.screen.blit(tr.old, (0, 0))
+            tr.new.set_alpha(round(255 * t))
+            self.screen.blit(tr.new, (0, 0))
+            tr.new.set_alpha(None)
+        if tr.progress(now) >= 1.0:
+            self._transition = None
+            self.screen.blit(tr.new, (0, 0))
+        self._draw_clock(now, force=True, update=False)
+        pygame.display.flip()
+
+    def _draw_clock(self, now: float, force: bool = False, update: bool = True) -> bool:
+        if self._shown is None or self._shown.kind in ("black", "poster"):
+            return False
+        local = dt.datetime.fromtimestamp(now)
+        minute = (local.year, local.month, local.day, local.hour, local.minute)
+        if minute == self._clock_minute and not force:
+            return False
+        self._clock_minute = minute
+        theme = get_theme(self._shown.theme or self.settings.theme)
+        lw, lh = self.logical_size
+        surf, (x, y) = pages_mod.draw.render_clock(local, (lw, lh), theme, self.fonts)
+        px, py, pw, ph = pages_mod.physical_rect(x, y, *surf.get_size(), (lw, lh), self.settings.rotation)
+        surf = pages_mod.rotate(surf, self.settings.rotation)
+        self.screen.blit(surf, (px, py))
+        if update:
+            pygame.display.update(pygame.Rect(px, py, pw, ph))
+        return True
+
+    def _prerender_next(self, on: schedule.OnScreen) -> None:
+        """Draw the next page now, in idle time, so the change costs no rendering."""
+        if self._prerendered_for == on.next_change:
+            return
+        self._prerendered_for = on.next_change
+        try:
+            upcoming = schedule.at(on.next_change + 0.001, self.store.snapshot, self.programme, self.step)
+            self.cache.get(upcoming.slide)
+        except Exception:
+            log.exception("could not prepare the next page")
+
+    # ----------------------------------------------------------- status
+
+    def _publish(self, now: float) -> None:
+        if self.status is None:
+            return
+        self.status.state = self.state(now)
+
+    def state(self, now: float | None = None) -> dict:
+        now = self.clock() if now is None else now
+        snap = self.store.snapshot
+        on = self._on
+        problems = self.problems
+        return {
+            "station": self.settings.station_name,
+            "version": snap.version,
+            "listings": len(snap.current(dt.date.fromtimestamp(now))),
+            "listings_loaded": len(snap.listings),
+            "page": None if on is None else on.index + 1,
+            "pages": None if on is None else on.count,
+            "slide": None if on is None else on.slide.kind,
+            "shown_ids": [] if on is None else [x.id for x in on.slide.listings],
+            "loaded_at": snap.loaded_at.isoformat(timespec="seconds") if snap.loaded_at else None,
+            "now": dt.datetime.fromtimestamp(now).isoformat(timespec="seconds"),
+            "errors": [p.as_dict() for p in problems if p.severity is Severity.ERROR],
+            "warnings": [p.as_dict() for p in problems if p.severity is Severity.WARNING],
+            "stale_sources": list(snap.stale_sources),
+            "frames": self.stats.frames,
+            "size": list(self.screen.get_size()) if self.screen else list(self.settings.size),
+        }
+
