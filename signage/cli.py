@@ -96,8 +96,8 @@ def cmd_render(settings, args) -> int:
     import pygame
 
     from .render import pages, themes
-    from .render.layout import cards_per_page
     from .render.fonts import FontError
+    from .render.layout import cards_per_page
     from .store import ContentStore
 
     pygame.display.init()

@@ -24,7 +24,7 @@ from ..config import FontSettings
 log = logging.getLogger(__name__)
 
 PROBE = "零工驿站招聘日结月结计件电话"  # must all be drawable
-# A glyph whose Simplified and Japanese forms differ; the face names tell us which we got.
+# Which face of a CJK collection serves a language, by the end of its family name.
 FAMILY_FOR_LANG = {"zh-cn": "SC", "zh-sg": "SC", "zh-tw": "TC", "zh-hk": "HK", "zh-mo": "HK"}
 
 
@@ -58,8 +58,8 @@ def fc_match(pattern: str) -> FontFace | None:
         return None
 
 
-def _face_for_lang(path: Path, lang: str) -> int:
-    """The face of a collection that serves ``lang`` (SC for zh-cn), else 0."""
+def _face_for_lang(path: Path, lang: str, default: int = 0) -> int:
+    """The face of a collection whose family serves ``lang`` (``... SC`` for zh-cn)."""
     want = FAMILY_FOR_LANG.get(lang, "SC")
     pygame.freetype.init()
     for index in range(16):
@@ -67,9 +67,16 @@ def _face_for_lang(path: Path, lang: str) -> int:
             font = pygame.freetype.Font(str(path), 12, font_index=index)
         except (OSError, pygame.error):
             break
-        if f" {want}" in (font.name or "") or (font.name or "").endswith(want):
+        if (font.name or "").endswith(f" {want}"):
             return index
-    return 0
+    return default
+
+
+def _right_face(face: FontFace | None, lang: str) -> FontFace | None:
+    """fontconfig may answer a collection's Japanese face; take the Chinese one of it."""
+    if face is None or face.path.suffix.lower() not in (".ttc", ".otc"):
+        return face
+    return FontFace(face.path, _face_for_lang(face.path, lang, face.index))
 
 
 def covers(font: pygame.freetype.Font, text: str) -> bool:
@@ -96,10 +103,11 @@ def find_faces(settings: FontSettings, lang: str = "zh-cn") -> tuple[FontFace, F
             bold = FontFace(settings.bold_path, settings.bold_index if settings.bold_index is not None
                             else _face_for_lang(settings.bold_path, lang))
     else:
-        regular = fc_match(f"sans-serif:lang={lang}")
-        bold = fc_match(f"sans-serif:lang={lang}:weight=bold")
+        regular = _right_face(fc_match(f"sans-serif:lang={lang}"), lang)
+        bold = _right_face(fc_match(f"sans-serif:lang={lang}:weight=bold"), lang)
     candidates = [regular] if regular else []
-    candidates += [f for f in _well_known(lang) if f not in candidates]
+    if not settings.path:  # a font chosen in config.yaml is used alone, or not at all
+        candidates += [f for f in _well_known(lang) if f not in candidates]
     for face in candidates:
         try:
             font = pygame.freetype.Font(str(face.path), 12, font_index=face.index)
@@ -109,6 +117,11 @@ def find_faces(settings: FontSettings, lang: str = "zh-cn") -> tuple[FontFace, F
             regular = face
             break
     else:
+        if settings.path:
+            raise FontError(
+                f"font.path in config.yaml: {settings.path} cannot draw Chinese. / "
+                f"config.yaml 里设置的字体 {settings.path} 不能显示中文，请换一个中文字体。"
+            )
         raise FontError(
             "No font that can draw Chinese was found. Install one "
             "(sudo apt-get install fonts-noto-cjk) or set font.path in config.yaml. / "

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Set up signage on Debian/Ubuntu: system packages (a CJK font among them), a virtual
+# environment in .venv, and the package with its dependencies. Safe to run again.
+# Works as root, or as a user with sudo.  Usage: scripts/setup.sh [--test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(python3 python3-venv fontconfig fonts-noto-cjk)
+if [ "${1:-}" = "--test" ]; then
+    packages+=(zbar-tools libzbar0)   # decoding QR codes from rendered pages in the tests
+fi
+
+if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
+missing=()
+for pkg in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing system packages: ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "signage needs Python 3.11 or newer; $("$python" --version) found" >&2
+    exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+    echo "== creating .venv"
+    "$python" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+if [ ! -f "$stamp" ]; then
+    echo "== installing Python packages"
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -e ".[test]"
+    rm -f .venv/.installed-* && touch "$stamp"
+fi
