@@ -65,7 +65,7 @@ def render_clock(now: dt.datetime, size: tuple[int, int], theme: Theme, fonts: F
                  ) -> tuple[pygame.Surface, tuple[int, int]]:
     """The header clock as a small surface and where it goes on the page."""
     m = Metrics.for_size(size[0], size[1], theme)
-    rect = clock_rect(m)
+    rect = clock_rect(m, fonts)
     surface = pygame.Surface((rect.w, rect.h))
     ops = layout_clock(now, m, theme, fonts)
     shifted = [_shift(op, -rect.x, -rect.y) for op in ops]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from dataclasses import dataclass
 
 from ..model import Listing, Slide
@@ -127,11 +128,13 @@ class Metrics:
 
     @property
     def min_text(self) -> int:
-        return -(-min(self.width, self.height) // 30)  # ceil: never below a 30th
+        """The smallest text: a 30th of the short side (more in the large-print theme)."""
+        return math.ceil(min(self.width, self.height) / 30 * self.u / self.s)
 
     @property
     def min_big(self) -> int:
-        return -(-min(self.width, self.height) // 15)
+        """The smallest title or pay: a 15th of the short side."""
+        return math.ceil(min(self.width, self.height) / 15 * self.u / self.s)
 
 
 class _Pen:
@@ -151,16 +154,32 @@ class _Pen:
 
 
 def header_height(m: Metrics) -> int:
-    return m.sp(118) if m.u == m.s else round(m.px(52) * 1.22 + m.sp(118 - 63))
+    return round(max(m.min_text, m.px(52)) * 1.22) + m.sp(55)
 
 
 def footer_height(m: Metrics) -> int:
     return round(m.px(44) * 1.22) + m.sp(26)
 
 
-def clock_rect(m: Metrics) -> Rect:
+CLOCK_FORMATS = ("{month}月{day}日 星期{weekday}  {hm}", "{month}月{day}日 {hm}", "{hm}")
+_WIDEST = {"month": "12", "day": "30", "weekday": "三", "hm": "20:00"}
+
+
+def clock_size(m: Metrics) -> int:
+    return max(m.min_text, m.px(48))
+
+
+def clock_format(m: Metrics, fonts: Fonts) -> str:
+    """The longest clock format that leaves at least 55% of the header to the station name."""
+    for fmt in CLOCK_FORMATS:
+        if fonts.width(fmt.format(**_WIDEST), clock_size(m), True) + m.sp(80) <= m.width * 0.45:
+            return fmt
+    return CLOCK_FORMATS[-1]
+
+
+def clock_rect(m: Metrics, fonts: Fonts) -> Rect:
     """The part of the header the clock is drawn in, over the cached page."""
-    w = round(m.width * 0.46)
+    w = round(fonts.width(clock_format(m, fonts).format(**_WIDEST), clock_size(m), True)) + m.sp(80)
     return Rect(m.width - w, 0, w, header_height(m))
 
 
@@ -216,7 +235,7 @@ def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Font
 def _header(m: Metrics, pen: _Pen, theme: Theme, station: str) -> list[Op]:
     h = header_height(m)
     size = max(m.min_text, m.px(52))
-    avail = m.width - clock_rect(m).w - m.sp(40)
+    avail = m.width - clock_rect(m, pen.fonts).w - m.sp(40)
     line = truncate(station, avail, size, lambda t, s: pen.fonts.width(t, s, True))
     top = (h - pen.line(size)) // 2
     return [Box(Rect(0, 0, m.width, h), theme.header_bg, role="header"),
@@ -226,9 +245,10 @@ def _header(m: Metrics, pen: _Pen, theme: Theme, station: str) -> list[Op]:
 def layout_clock(now: dt.datetime, m: Metrics, theme: Theme, fonts: Fonts) -> list[Op]:
     """Date, weekday and time, right-aligned in the header."""
     pen = _Pen(fonts)
-    rect = clock_rect(m)
-    size = max(m.min_text, m.px(48))
-    text = f"{now.month}月{now.day}日 星期{WEEKDAYS[now.weekday()]}  {now:%H:%M}"
+    rect = clock_rect(m, fonts)
+    size = clock_size(m)
+    text = clock_format(m, fonts).format(month=now.month, day=now.day, weekday=WEEKDAYS[now.weekday()],
+                                         hm=f"{now:%H:%M}")
     w = round(fonts.width(text, size, True))
     top = (rect.h - pen.line(size)) // 2
     return [Box(rect, theme.header_bg, role="clock-bg"),
@@ -278,16 +298,17 @@ def qr_target(listing: Listing) -> str | None:
 
 
 def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: Fonts) -> list[Op]:
-    """One job card inside ``rect``; every op stays inside it.
+    """One job card inside ``rect``; every op stays inside it and none overlap.
 
     Title and pay are the largest text; the settlement is a coloured badge beside
     the pay; the phone number is drawn whole at the bottom, next to a QR code.
-    Optional lines (employer, place, hours, requirements, description) are added
-    in that order of importance while there is room, shrinking before wrapping.
+    Room is given in order of importance: phone, pay, title (two lines, else
+    one), badge, then the optional lines (employer, place, hours, requirements,
+    description), each shrinking to the size floor before wrapping, and left
+    out when there is no room for it.
     """
     pen = _Pen(fonts)
-    pad = m.sp(34)
-    inner = rect.inset(pad)
+    inner = rect.inset(m.sp(34))
     gap = m.sp(10)
     ops: list[Op] = [Box(rect, theme.card_bg, radius=m.sp(theme.radius * 1080), border=max(2, m.sp(3)),
                          border_color=theme.card_edge, role="card")]
@@ -295,88 +316,104 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
     wr = lambda t, s: fonts.width(t, s, False)  # noqa: E731
     min_text, min_big = m.min_text, m.min_big
 
-    # Bottom: phone (never cut) and contact on the left, QR code on the right.
-    target = qr_target(listing)
+    # The QR code, bottom right, as large as the card allows, whole pixels per module.
     qr_op = None
+    target = qr_target(listing)
     if target:
-        room = min(round(min(m.width, m.height) * 0.22), inner.h // 2, inner.w * 2 // 5)
+        room = min(round(min(m.width, m.height) * 0.22), inner.h * 3 // 5, inner.w * 2 // 5)
         px = qr.module_px(target, room)
         side = px * qr.side_modules(target)
-        if px >= 3:
+        if px >= max(3, m.sp(4)):
             qr_op = Qr(target, inner.right - side, inner.bottom - side, px, side)
-    left_w = inner.w - (qr_op.side + m.sp(24) if qr_op else 0)
-    bottom_ops: list[Op] = []
-    if listing.phone:
-        phone = group_phone(listing.phone)
-        size = fit_single(phone, left_w, max(min_big, m.px(76)), min_text, wb) or min_text
-        label = "电话" + (f"  {listing.contact}" if listing.contact else "")
-        lsize = max(min_text, m.px(40))
-        label = truncate(label, left_w, lsize, wr)
-        y = inner.bottom - pen.line(size)
-        bottom_ops.append(pen.text(phone, inner.x, y, size, theme.phone, True, "phone"))
-        bottom_ops.insert(0, pen.text(label, inner.x, y - pen.line(lsize), lsize, theme.label, False,
-                                      "contact"))
-    bottom_top = min([op.top for op in bottom_ops if isinstance(op, Text)], default=inner.bottom)
     qr_top = qr_op.y if qr_op else inner.bottom
+    left_w = inner.w - (qr_op.side + m.sp(24) if qr_op else 0)
 
     def width_at(top: int, height: int) -> int:
         """The usable width for a block at ``top``: narrower beside the QR code."""
         return inner.w if top + height <= qr_top - gap else left_w
 
-    y = inner.y
-    flow: list[Op] = []
+    # The phone number: bottom left, whole, never cut.
+    def phone_block(largest: int) -> list[Text]:
+        if not listing.phone:
+            return []
+        phone = group_phone(listing.phone)
+        size = fit_single(phone, left_w, max(min_text, largest), min_text, wb) or min_text
+        return [pen.text(phone, inner.x, inner.bottom - pen.line(size), size, theme.phone, True, "phone")]
 
-    # Title: the largest text, 2 lines at most, shrinking to the 1/15 floor first.
-    title_fit = fit(listing.title, inner.w, 2, max(min_big, m.px(92)), min_big, wb)
-    if y + len(title_fit.lines) * pen.line(title_fit.size) > qr_top - gap:
-        title_fit = fit(listing.title, left_w, 2, max(min_big, m.px(92)), min_big, wb)
-    for line in title_fit.lines:
-        flow.append(pen.text(line, inner.x, y, title_fit.size, theme.title, True, "title"))
-        y += pen.line(title_fit.size)
-    y += gap
-
-    # Pay, with the settlement badge beside it (or under it when there is no room).
+    # Title and pay, with the settlement badge beside the pay (or under it).
     pay_text = listing.pay_display or "工资面议"
-    badge = theme.badges.get(listing.settlement) if listing.settlement else None
     bsize = max(min_text, m.px(50))
     bpad = m.sp(16)
-    badge_w = round(wb(listing.settlement.zh, bsize)) + 2 * bpad if listing.settlement else 0
-    pay_size = max(min_big, m.px(84))
-    avail = width_at(y, pen.line(pay_size))
-    psize = fit_single(pay_text, avail - (badge_w + m.sp(24) if badge_w else 0), pay_size, min_big, wb)
-    badge_below = False
-    if psize is None:
-        psize = fit_single(pay_text, avail, pay_size, min_big, wb) or min_big
-        pay_text = truncate(pay_text, avail, psize, wb)
-        badge_below = True
-    pay_op = pen.text(pay_text, inner.x, y, psize, theme.pay, True, "pay")
-    flow.append(pay_op)
-    y += pen.line(psize)
-    if badge is not None and listing.settlement is not None:
-        bh = pen.line(bsize) + m.sp(4)
-        if badge_below:
-            bx, by = inner.x, y + gap
-            y = by + bh
-        else:
-            bx = inner.x + pay_op.width + m.sp(24)
-            by = pay_op.baseline - round(psize * 0.80) + (round(psize * 0.92) - bh) // 2 + m.sp(6)
-        flow.append(Box(Rect(bx, by, badge_w, bh), badge.bg, radius=bh // 4, role="badge"))
-        flow.append(pen.text(listing.settlement.zh, bx + bpad, by + m.sp(2), bsize, badge.fg, True,
-                             "badge-text"))
-    y += gap
+    bh = pen.line(bsize) + m.sp(4)
+    settle = listing.settlement
+    badge = theme.badges.get(settle) if settle else None
+    badge_w = round(wb(settle.zh, bsize)) + 2 * bpad if settle else 0
 
-    # Optional lines, in order of importance, while they fit above the phone.
-    def label_line(label: str, value: str, role: str, max_lines: int, size: int) -> None:
+    def top_block(title_lines: int, compact: bool) -> tuple[list[Op], int]:
+        y = inner.y
+        out: list[Op] = []
+        tsize = min_big if compact else max(min_big, m.px(92))
+        f = fit(listing.title, inner.w, title_lines, tsize, min_big, wb)
+        if inner.y + len(f.lines) * pen.line(f.size) > qr_top - gap:
+            f = fit(listing.title, left_w, title_lines, tsize, min_big, wb)
+        for line in f.lines:
+            out.append(pen.text(line, inner.x, y, f.size, theme.title, True, "title"))
+            y += pen.line(f.size)
+        y += gap
+        pay_max = min_big if compact else max(min_big, m.px(84))
+        avail = width_at(y, pen.line(pay_max))
+        beside = avail - badge_w - m.sp(24) if badge else avail
+        psize = fit_single(pay_text, beside, pay_max, min_big, wb)
+        below = psize is None
+        if below:
+            psize = fit_single(pay_text, avail, pay_max, min_big, wb) or min_big
+        text = truncate(pay_text, avail, psize, wb)
+        pay_op = pen.text(text, inner.x, y, psize, theme.pay, True, "pay")
+        out.append(pay_op)
+        y += pen.line(psize)
+        if badge is not None and settle is not None:
+            if below:
+                bx, by = inner.x, y + gap
+                y = by + bh
+            else:
+                bx = inner.x + pay_op.width + m.sp(24)
+                by = pay_op.top + (pay_op.bottom - pay_op.top - bh) // 2
+            out.append(Box(Rect(bx, by, badge_w, bh), badge.bg, radius=bh // 4, role="badge"))
+            out.append(pen.text(settle.zh, bx + bpad, by + m.sp(2), bsize, badge.fg, True, "badge-text"))
+        return out, y + gap
+
+    # Largest first; then one title line; then the size floors.
+    for title_lines, compact, phone_size in ((2, False, m.px(76)), (1, False, m.px(76)),
+                                             (1, True, m.px(60)), (1, True, min_text)):
+        bottom = phone_block(phone_size)
+        floor_y = bottom[0].top - gap if bottom else inner.bottom
+        flow, y = top_block(title_lines, compact)
+        if y <= floor_y:
+            break
+    else:  # a card too small for its content: title and phone only, never overlapping
+        flow = [op for op in flow if isinstance(op, Text) and op.role == "title"][:1]
+        y = flow[0].bottom + gap if flow else inner.y
+
+    # The contact line above the phone, when there is room.
+    if bottom:
+        lsize = max(min_text, m.px(40))
+        label = truncate("电话" + (f"  {listing.contact}" if listing.contact else ""), left_w, lsize, wr)
+        top = bottom[0].top - pen.line(lsize)
+        if top >= y:
+            bottom.insert(0, pen.text(label, inner.x, top, lsize, theme.label, False, "contact"))
+            floor_y = top - gap
+
+    # Optional lines, in order of importance, while they fit.
+    def add_line(label: str, value: str, role: str, max_lines: int, size: int) -> None:
         nonlocal y
         if not value:
             return
         text = f"{label}：{value}" if label else value
-        limit = bottom_top - gap
-        for lines_allowed in range(max_lines, 0, -1):
-            w = width_at(y, pen.line(min_text) * lines_allowed)
-            f = fit(text, w, lines_allowed, max(min_text, size), min_text, wr)
+        for allowed in range(max_lines, 0, -1):
+            w = width_at(y, pen.line(size) * allowed)
+            f = fit(text, w, allowed, max(min_text, size), min_text, wr)
             height = len(f.lines) * pen.line(f.size)
-            if y + height <= limit and (y + height <= qr_top - gap or w == left_w):
+            if y + height <= floor_y and width_at(y, height) >= w:
                 for line in f.lines:
                     flow.append(pen.text(line, inner.x, y, f.size, theme.text if label else theme.label,
                                          False, role))
@@ -384,16 +421,16 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
                 y += gap // 2
                 return
 
-    label_line("", listing.employer, "employer", 1, m.px(48))
     hours = listing.hours
     if listing.headcount:
         hours = f"{hours}　招{listing.headcount}人" if hours else f"招{listing.headcount}人"
-    label_line("地点", listing.place, "place", 2, m.px(44))
-    label_line("时间", hours, "hours", 1, m.px(44))
-    label_line("要求", "；".join(listing.requirements), "requirements", 2, m.px(42))
-    label_line("说明", listing.description, "description", 2, m.px(40))
+    add_line("", listing.employer, "employer", 1, m.px(48))
+    add_line("地点", listing.place, "place", 2, m.px(44))
+    add_line("时间", hours, "hours", 1, m.px(44))
+    add_line("要求", "；".join(listing.requirements), "requirements", 2, m.px(42))
+    add_line("说明", listing.description, "description", 2, m.px(40))
 
-    ops += flow + bottom_ops
+    ops += flow + bottom
     if qr_op:
         ops.append(qr_op)
     return ops

@@ -87,16 +87,20 @@ class Fit:
 
 def fit(text: str, max_width: float, max_lines: int, max_size: int, min_size: int,
         width: Measure, step: float = 0.94) -> Fit:
-    """The largest size in [min_size, max_size] at which ``text`` takes at most
-    ``max_lines`` lines; at ``min_size`` the last line is cut with an ellipsis."""
-    size = max_size
-    while True:
-        lines = break_lines(text, max_width, size, width)
-        if len(lines) <= max_lines:
-            return Fit(size, tuple(lines))
-        if size <= min_size:
-            break
-        size = max(min_size, int(size * step))
+    """Shrink first, then wrap: the fewest lines (up to ``max_lines``) at which
+    ``text`` fits at some size in [min_size, max_size], at the largest such size.
+    When even ``max_lines`` at ``min_size`` is not enough, the last line is cut
+    with an ellipsis."""
+    sizes = [max_size]
+    while sizes[-1] > min_size:
+        sizes.append(max(min_size, int(sizes[-1] * step)))
+    for allowed in range(1, max_lines + 1):
+        for size in sizes:
+            lines = break_lines(text, max_width, size, width)
+            if len(lines) <= allowed:
+                return Fit(size, tuple(lines))
+    size = sizes[-1]
+    lines = break_lines(text, max_width, size, width)
     kept = lines[:max_lines]
     kept[-1] = truncate(kept[-1] + "".join(lines[max_lines:max_lines + 1]), max_width, size, width)
     return Fit(size, tuple(kept), truncated=True)
