@@ -47,35 +47,51 @@ def _break_paragraph(text: str, max_width: float, size: int, width: Measure) -> 
             pieces.extend(tok)  # a single word wider than the line: split it by characters
         else:
             pieces.append(tok)
+
+    def w(items: list[str]) -> float:
+        return sum(width(p, size) for p in items)
+
     lines: list[list[str]] = []
     line: list[str] = []
-    line_w = 0.0
     for piece in pieces:
-        w = width(piece, size)
-        if line and line_w + w > max_width and not piece.isspace():
+        if line and not piece.isspace() and w(line) + width(piece, size) > max_width:
+            _strip_end(line)
             carry: list[str] = []
             if piece[0] in NO_LINE_START:  # push-out: move the last word down with it
-                while len(line) > 1:
-                    moved = line.pop()
-                    carry.insert(0, moved)
-                    if moved[0] not in NO_LINE_START and not moved.isspace():
-                        break
-            while len(line) > 1 and line[-1][-1] in NO_LINE_END:
+                keep, moved = _push_out(line)
+                if moved and w(moved) + width(piece, size) <= max_width:
+                    line, carry = keep, moved
+            while len(line) > 1 and line[-1][-1] in NO_LINE_END \
+                    and w([line[-1], *carry]) + width(piece, size) <= max_width:
                 carry.insert(0, line.pop())
-            while line and line[-1].isspace():
-                line.pop()
+                _strip_end(line)
             lines.append(line)
-            line = [p for p in carry if not (p.isspace() and not line)]
-            line_w = sum(width(p, size) for p in line)
+            line = carry
         if not line and piece.isspace():
             continue
         line.append(piece)
-        line_w += w
-    while line and line[-1].isspace():
-        line.pop()
+    _strip_end(line)
     if line or not lines:
         lines.append(line)
     return ["".join(x) for x in lines]
+
+
+def _strip_end(line: list[str]) -> None:
+    while line and line[-1].isspace():
+        line.pop()
+
+
+def _push_out(line: list[str]) -> tuple[list[str], list[str]]:
+    """Split ``line`` so that the moved part begins with a word that may start a line."""
+    keep = list(line)
+    moved: list[str] = []
+    while len(keep) > 1:
+        piece = keep.pop()
+        moved.insert(0, piece)
+        if piece[0] not in NO_LINE_START and not piece.isspace():
+            _strip_end(keep)
+            return keep, moved
+    return line, []
 
 
 @dataclass(frozen=True)

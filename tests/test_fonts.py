@@ -1,0 +1,58 @@
+from pathlib import Path
+
+import pygame
+import pygame.freetype
+import pytest
+
+from signage.config import FontSettings
+from signage.render import fonts as fonts_mod
+
+
+def glyph_bytes(font: pygame.freetype.Font, ch: str, size: int = 64) -> bytes:
+    surf, _ = font.render(ch, fgcolor=(0, 0, 0), bgcolor=(255, 255, 255), size=size)
+    return pygame.image.tobytes(surf, "RGB") + bytes(str(surf.get_size()), "ascii")
+
+
+def test_chinese_is_drawn_with_real_glyphs_not_tofu(fonts):
+    font = fonts.font(False)
+    drawn = [glyph_bytes(font, ch) for ch in "厨房帮工"]
+    tofu = glyph_bytes(font, "\U000f0000")  # a private-use code point: the font's "missing" box
+    assert len(set(drawn)) == 4, "four different characters must give four different glyphs"
+    assert tofu not in drawn
+
+
+def test_the_simplified_chinese_face_is_chosen_not_the_japanese_one(fonts):
+    face = fonts.regular_face
+    assert fonts.font(False).name.endswith(" SC")
+    if face.path.suffix == ".ttc":
+        japanese = pygame.freetype.Font(str(face.path), 64, font_index=0)
+        assert japanese.name.endswith(" JP")
+        # 骨 and 直 are drawn differently in Simplified Chinese and Japanese.
+        for ch in "骨直":
+            assert glyph_bytes(fonts.font(False), ch) != glyph_bytes(japanese, ch)
+
+
+def test_traditional_chinese_gets_the_traditional_face():
+    tc = fonts_mod.find_faces(FontSettings(), "zh-tw")[0]
+    font = pygame.freetype.Font(str(tc.path), 12, font_index=tc.index)
+    assert font.name.endswith(" TC")
+
+
+def test_a_configured_font_that_cannot_draw_chinese_is_refused_clearly():
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not dejavu.exists():
+        pytest.skip("DejaVu is not installed here")
+    with pytest.raises(fonts_mod.FontError) as err:
+        fonts_mod.find_faces(FontSettings(path=dejavu))
+    assert "cannot draw Chinese" in str(err.value) and "不能显示中文" in str(err.value)
+
+
+def test_a_configured_font_path_and_face_are_used(fonts):
+    face = fonts.regular_face
+    chosen = fonts_mod.find_faces(FontSettings(path=face.path, index=face.index))[0]
+    assert chosen == face
+
+
+def test_missing_characters_are_found(fonts):
+    assert fonts.missing("厨房帮工 150元/天") == set()
+    assert fonts.missing("编织🧶") == {"🧶"}

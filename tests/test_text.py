@@ -1,0 +1,62 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from signage.render.text import NO_LINE_END, NO_LINE_START, _push_out, break_lines, fit, tokens
+
+
+def square(text, size):  # every character one em wide: the rules, not the font, are under test
+    return len(text) * size
+
+
+def test_closing_punctuation_never_starts_a_line():
+    lines = break_lines("你好，世界。这是一个测试", 5 * 10, 10, square)
+    assert lines[0] == "你好，世"  # "界" moved down with "。"
+    assert all(line[0] not in NO_LINE_START for line in lines)
+
+
+def test_opening_bracket_never_ends_a_line():
+    lines = break_lines("一二三四（五六）七八", 5 * 10, 10, square)
+    assert all(line[-1] not in NO_LINE_END for line in lines)
+    assert "".join(lines) == "一二三四（五六）七八"
+
+
+def test_numbers_and_latin_words_are_not_split():
+    assert "3000-4500" in tokens("工资3000-4500元/月")
+    lines = break_lines("月薪3000-4500元", 10 * 10, 10, square)
+    assert any("3000-4500" in line for line in lines)
+
+
+def test_shrinks_before_wrapping_and_stops_at_the_floor():
+    one_line = fit("厨房帮工厨房帮工", 8 * 80, 2, 100, 72, square)
+    assert one_line.lines == ("厨房帮工厨房帮工",) and 72 <= one_line.size <= 80
+    two_lines = fit("厨房帮工厨房帮工厨房", 8 * 72, 2, 100, 72, square)
+    assert len(two_lines.lines) == 2 and two_lines.size >= 72
+
+
+def test_too_long_at_the_floor_is_cut_with_an_ellipsis():
+    f = fit("一" * 100, 400, 2, 44, 36, square)
+    assert f.truncated and f.size == 36 and len(f.lines) == 2
+    assert f.lines[-1].endswith("…")
+    assert all(square(line, 36) <= 400 for line in f.lines)
+
+
+cjk_text = st.text(
+    alphabet=st.sampled_from(list("招聘工资日结月结计件厨房帮工电话") + list("，。、；：？！）」』（「『") + list("ab12 -")),
+    min_size=1, max_size=80,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cjk_text, st.integers(min_value=3, max_value=20))
+def test_line_breaking_rules_hold_for_any_text(text, chars_per_line):
+    width = chars_per_line * 10
+    lines = break_lines(text, width, 10, square)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for i, line in enumerate(lines):
+        assert square(line, 10) <= width
+        if i > 0 and line[0] in NO_LINE_START:
+            # allowed only when nothing could move down with it without overflowing
+            keep, moved = _push_out(tokens(lines[i - 1]))
+            assert not moved or square("".join(moved) + tokens(line)[0], 10) > width
+        if i < len(lines) - 1 and len(tokens(line)) > 1:
+            assert line[-1] not in NO_LINE_END
