@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import queue
 import time
 from collections.abc import Callable, Iterable
@@ -84,6 +85,7 @@ class Player:
         self._shown_surface: pygame.Surface | None = None
         self._transition: Transition | None = None
         self._clock_minute: tuple | None = None
+        self._clock_cache: tuple | None = None
         self._font_problems: tuple[Problem, ...] = ()
         self._on: schedule.OnScreen | None = None
         self._prerendered_for: float | None = None
@@ -255,7 +257,8 @@ class Player:
             if len(self.stats.frame_times) > 10_000:
                 del self.stats.frame_times[:5_000]
             if self.first_frame_at is None:
-                self.first_frame_at = time.monotonic()
+                self.first_frame_at = time.time()
+                log.info("first frame %.2f s after the process started", self.first_frame_seconds)
             self._publish(now)
         if self._transition is not None:
             return 0.0 if self.settings.fps <= 0 else self._frame_wait(t0)
@@ -305,6 +308,7 @@ class Player:
         pygame.display.flip()
 
     def _draw_clock(self, now: float, force: bool = False, update: bool = True) -> bool:
+        """Draw the header clock over the page; only its small rectangle goes to the screen."""
         if self._shown is None or self._shown.kind in ("black", "poster"):
             return False
         local = dt.datetime.fromtimestamp(now)
@@ -312,14 +316,19 @@ class Player:
         if minute == self._clock_minute and not force:
             return False
         self._clock_minute = minute
-        theme = get_theme(self._shown.theme or self.settings.theme)
-        lw, lh = self.logical_size
-        surf, (x, y) = pages_mod.draw.render_clock(local, (lw, lh), theme, self.fonts)
-        px, py, pw, ph = pages_mod.physical_rect(x, y, *surf.get_size(), (lw, lh), self.settings.rotation)
-        surf = pages_mod.rotate(surf, self.settings.rotation)
-        self.screen.blit(surf, (px, py))
+        theme = self._shown.theme or self.settings.theme
+        key = (minute, theme, self.logical_size)
+        if self._clock_cache is None or self._clock_cache[0] != key:
+            lw, lh = self.logical_size
+            surf, (x, y) = pages_mod.draw.render_clock(local, (lw, lh), get_theme(theme), self.fonts)
+            rect = pygame.Rect(pages_mod.physical_rect(x, y, *surf.get_size(), (lw, lh),
+                                                       self.settings.rotation))
+            surf = pages_mod.rotate(surf, self.settings.rotation).convert()
+            self._clock_cache = (key, surf, rect)
+        _, surf, rect = self._clock_cache
+        self.screen.blit(surf, rect)
         if update:
-            pygame.display.update(pygame.Rect(px, py, pw, ph))
+            pygame.display.update(rect)
         return True
 
     def _prerender_next(self, on: schedule.OnScreen) -> None:
@@ -334,6 +343,12 @@ class Player:
             log.exception("could not prepare the next page")
 
     # ----------------------------------------------------------- status
+
+    @property
+    def first_frame_seconds(self) -> float | None:
+        if self.first_frame_at is None:
+            return None
+        return round(self.first_frame_at - _process_started(), 3)
 
     def _publish(self, now: float) -> None:
         if self.status is None:
@@ -360,6 +375,19 @@ class Player:
             "warnings": [p.as_dict() for p in problems if p.severity is Severity.WARNING],
             "stale_sources": list(snap.stale_sources),
             "frames": self.stats.frames,
+            "first_frame_seconds": self.first_frame_seconds,
             "size": list(self.screen.get_size()) if self.screen else list(self.settings.size),
         }
 
+
+
+def _process_started() -> float:
+    """When this process started (wall clock), from /proc; now if unknown."""
+    try:
+        with open("/proc/self/stat") as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return time.time() - uptime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.time()

@@ -411,7 +411,8 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
         text = f"{label}：{value}" if label else value
         for allowed in range(max_lines, 0, -1):
             w = width_at(y, pen.line(size) * allowed)
-            f = fit(text, w, allowed, max(min_text, size), min_text, wr)
+            # Shrink a little (so neighbouring lines keep one size), then wrap.
+            f = fit(text, w, allowed, max(min_text, size), max(min_text, round(size * 0.88)), wr)
             height = len(f.lines) * pen.line(f.size)
             if y + height <= floor_y and width_at(y, height) >= w:
                 for line in f.lines:
