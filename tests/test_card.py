@@ -46,7 +46,7 @@ def slide(*listings):
     return Slide("jobs", tuple(listings), page=0, pages=3)
 
 
-@pytest.mark.parametrize(("size", "n", "theme"), itertools.product(SIZES, [1, 2, 3, 4], themes.THEMES))
+@pytest.mark.parametrize(("size", "n", "theme"), list(itertools.product(SIZES, [1, 2, 3, 4], themes.THEMES)))
 def test_everything_stays_inside_its_card_and_nothing_overlaps(fonts, size, n, theme):
     listings = (LONG, *DEMO)[:n]
     ops = layout_page(slide(*listings), *size, themes.get(theme), fonts, "乐至县零工爱心驿站", "028-2333 1234", n)
@@ -63,7 +63,7 @@ def test_everything_stays_inside_its_card_and_nothing_overlaps(fonts, size, n, t
             assert not overlap, f"{a} overlaps {b}"
 
 
-@pytest.mark.parametrize(("size", "theme"), itertools.product(SIZES, themes.THEMES))
+@pytest.mark.parametrize(("size", "theme"), list(itertools.product(SIZES, themes.THEMES)))
 def test_text_is_readable_from_the_back_of_the_room(fonts, size, theme):
     th = themes.get(theme)
     m = Metrics.for_size(*size, th)
