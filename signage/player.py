@@ -89,6 +89,8 @@ class Player:
         self._prerendered_for: float | None = None
         self.fullscreen = settings.fullscreen
         self.first_frame_at: float | None = None
+        # more sections for /status (e.g. the feeds' health), each a function returning a dict
+        self.extra_state: list[Callable[[], dict]] = []
 
     # ----------------------------------------------------------- setup
 
@@ -345,7 +347,7 @@ class Player:
         snap = self.store.snapshot
         on = self._on
         problems = self.problems
-        return {
+        state = {
             "station": self.settings.station_name,
             "version": snap.version,
             "listings": len(snap.current(dt.date.fromtimestamp(now))),
@@ -362,4 +364,10 @@ class Player:
             "frames": self.stats.frames,
             "size": list(self.screen.get_size()) if self.screen else list(self.settings.size),
         }
+        for section in self.extra_state:
+            try:
+                state.update(section())
+            except Exception:
+                log.exception("a /status section failed")
+        return state
 
