@@ -37,6 +37,9 @@ from .model import Location, Problem, Severity, SourceResult
 from .sources import feed as feed_parse
 
 log = logging.getLogger(__name__)
+# urllib3 logs each request line at DEBUG, query string and all: a token in a feed's URL
+# must not reach the log even when the player runs with --verbose.
+logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 
 CHUNK = 64 * 1024
 MAX_IMAGES_PER_POLL = 50
