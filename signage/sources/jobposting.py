@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html as html_mod
 import json
 import re
 from collections.abc import Iterator
@@ -95,7 +96,14 @@ def plain_text(value: Any) -> str:
         parser.feed(text)
         parser.close()
         text = "".join(parser.parts)
-    return " ".join(text.split())
+    elif "&" in text:
+        text = html_mod.unescape(text)  # sites often escape JSON-LD strings as HTML (&amp;)
+    return _CJK_GAP.sub("", " ".join(text.split()))
+
+
+# a space between two Chinese characters or punctuation marks (left where tags were) is not wanted
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
 # ------------------------------------------------------------------ finding postings
