@@ -6,6 +6,7 @@ bad content: everything wrong becomes a :class:`Problem` naming file and line.
 
 from __future__ import annotations
 
+import copy
 import logging
 from pathlib import Path
 
@@ -94,6 +95,10 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
         if hide_id is not None:
             hidden.append(hide_id)
             continue
+        if any(str(k).strip().lower() in HIDE_KEYS for k in entry):  # "hide: false": just a listing
+            entry = copy.copy(entry)
+            for k in [k for k in entry if str(k).strip().lower() in HIDE_KEYS]:
+                del entry[k]
         default_id = stem if len(entries) == 1 else f"{stem}#{n}"
         line_of = entry.line_of if isinstance(entry, yamlsafe.LocatedDict) else None
         listing, found = listing_from_mapping(entry, origin, default_id, line_of, base_dir)
