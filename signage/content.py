@@ -47,13 +47,20 @@ def feed_cached_results(settings: Settings) -> list[SourceResult]:
     return out
 
 
+def _refresh_status(player) -> None:
+    """Run by the player's loop: /status shows a feed's news even when no page is redrawn."""
+    refresh = getattr(player, "publish_status", None)
+    if refresh is not None:
+        refresh()
+
+
 def start_sources(settings: Settings, post: Callable[[object], None]) -> list[Stop]:
     """Start the background sources; returns a stop function for each."""
     stops: list[Stop] = []
     if settings.feeds:
         from .feedpoll import FeedBoard, start_all
 
-        board = FeedBoard()
+        board = FeedBoard(on_change=lambda: post(_refresh_status))
         # /status gets a "feeds" section: the loop runs this on the player (see Player.extra_state)
         post(lambda player: player.extra_state.append(board.section))
         stops += [p.stop for p in start_all(settings.feeds, settings.cache_dir, post, board)]

@@ -185,14 +185,19 @@ class FeedState:
 class FeedBoard:
     """Every feed's latest state, for the ``feeds`` section of /status (thread-safe)."""
 
-    def __init__(self, clock: Callable[[], float] = time.time):
+    def __init__(self, clock: Callable[[], float] = time.time,
+                 on_change: Callable[[], None] | None = None):
         self._clock = clock
         self._lock = threading.Lock()
         self._states: dict[str, FeedState] = {}
+        self.on_change = on_change  # e.g. ask the player to refresh /status
 
     def put(self, state: FeedState) -> None:
         with self._lock:
+            changed = self._states.get(state.url) != state
             self._states[state.url] = state
+        if changed and self.on_change is not None:
+            self.on_change()
 
     def get(self, url: str) -> FeedState | None:
         with self._lock:

@@ -337,6 +337,10 @@ class Player:
 
     # ----------------------------------------------------------- status
 
+    def publish_status(self) -> None:
+        """Refresh /status now (posted by sources whose news changes nothing on screen)."""
+        self._publish(self.clock())
+
     def _publish(self, now: float) -> None:
         if self.status is None:
             return
