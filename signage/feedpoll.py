@@ -390,8 +390,9 @@ class FeedPoller:
         todo = [u for u in dict.fromkeys(wanted) if self.images.local(u) is None
                 and now - self._image_failed.get(u, -1e18) > IMAGE_RETRY_SECONDS]
         got = 0
+        budget_ends = time.monotonic() + self.feed.deadline  # the rest waits for the next poll
         for url in todo[:MAX_IMAGES_PER_POLL]:
-            if self._stop.is_set():
+            if self._stop.is_set() or time.monotonic() > budget_ends:
                 break
             try:
                 fetched = fetch(self.session, url, connect_timeout=self.feed.connect_timeout,

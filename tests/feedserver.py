@@ -90,6 +90,21 @@ def ok(body: bytes, content_type: str = "application/json", etag: str | None = N
     return run
 
 
+def raw_gzip_garbage() -> Behaviour:
+    """Claims gzip, sends bytes that are not."""
+
+    def run(h: BaseHTTPRequestHandler) -> None:
+        data = b"this is not gzip at all" * 10
+        h.send_response(200)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Encoding", "gzip")
+        h.send_header("Content-Length", str(len(data)))
+        h.end_headers()
+        h.wfile.write(data)
+
+    return run
+
+
 def status(code: int, body: bytes = b"server error") -> Behaviour:
     def run(h: BaseHTTPRequestHandler) -> None:
         h.send_response(code)

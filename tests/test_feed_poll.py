@@ -116,6 +116,8 @@ def misbehaviours(server):
          "no schema.org JobPosting"),
         ("100 MB declared", fs.endless(server, "/feed.json"), "larger than"),
         ("100 MB streamed", fs.endless(server, "/feed.json", declare_length=False), "larger than"),
+        ("gzip bomb", fs.ok(b"[" + b" " * 20_000_000 + b"]", gzip=True), "larger than"),
+        ("bad gzip", fs.raw_gzip_garbage(), "decompressed"),
         ("slow drip", fs.drip(server, every=0.2), "within 1.5 s"),
         ("silence", fs.hang(server), "did not answer in time"),
         ("redirect loop", fs.redirect("/feed.json"), "more than 3 redirects"),
