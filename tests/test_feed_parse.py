@@ -68,6 +68,7 @@ def test_ids_default_to_a_stable_hash_of_the_entry():
     (b"key: [unclosed", "not valid YAML"),
     (b"\xff\xfe\x00garbage", "not valid"),
     (b'[{"nope": 1}]', "none of the feed's entries"),
+    (b"[" * 200_000, "nested too deeply"),
 ])
 def test_unreadable_bodies_are_not_ok(body, words):
     result = feed.parse(body, KEY)

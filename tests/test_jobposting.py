@@ -118,6 +118,8 @@ def test_array_graph_and_itemlist():
     ({"@type": "MonetaryAmount", "currency": "USD",
       "value": {"@type": "QuantitativeValue", "value": 15, "unitText": "HOUR"}},
      Pay(15, None, PayUnit.HOUR, "USD"), ""),
+    ({"@type": "MonetaryAmount", "currency": "CNY", "value": "200-260", "unitText": "DAY"},
+     Pay(200, 260, PayUnit.DAY), ""),
     ({"@type": "MonetaryAmount", "currency": "CNY",
       "value": {"@type": "QuantitativeValue", "value": 2, "unitText": "件"}},
      Pay(2, None, PayUnit.PIECE), ""),

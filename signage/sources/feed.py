@@ -101,6 +101,9 @@ def parse(body: bytes, key: str, fmt: str = "auto", content_type: str = "",
                 raise Unreadable("信息源返回的内容不完整或格式有误（不是有效的 JSON），继续显示之前的招聘",
                                  f"the feed's answer is not valid JSON ({exc.msg} at line {exc.lineno})",
                                  exc.lineno) from None
+            except RecursionError:
+                raise Unreadable("信息源返回的内容嵌套层数太深，已拒绝读取",
+                                 "the feed's answer is nested too deeply; refused") from None
             if fmt == "jobposting" or jobposting.is_jobposting_doc(doc):
                 listings, problems = _from_jsonld([doc], key)
             else:
@@ -176,7 +179,7 @@ def _from_html(text: str, key: str) -> tuple[list[Listing], list[Problem]]:
     for block in jobposting.ld_json_blocks(text):
         try:
             docs.append(json.loads(block))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue  # one broken block on a page does not spoil the others
     return _from_jsonld(docs, key)
 

@@ -200,8 +200,9 @@ def salary(value: Any) -> tuple[Any, str]:
             low = single
     else:
         single = _number(inner)
-        if single is None and isinstance(inner, str):
-            return inner, currency  # "3000-4500元/月" written inside a MonetaryAmount
+        if single is None and isinstance(inner, str):  # "3000-4500" or "3000-4500元/月"
+            known = UNITS.get(str(unit or "").strip().upper())
+            return (f"{inner}/{known}" if known and "/" not in inner else inner), currency
         low, high = single, None
     if low is None and high is None:
         return None, currency
