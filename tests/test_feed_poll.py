@@ -128,7 +128,8 @@ def misbehaviours(server):
 def test_misbehaving_server_never_replaces_good_data(server, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
     server.routes["/feed.json"] = fs.ok(body(GOOD), etag='"v1"')
-    poller, store = make(server, tmp_path)
+    # a byte every 0.2 s never trips a 0.8 s read timeout: only the 1.5 s deadline stops it
+    poller, store = make(server, tmp_path, read_timeout=0.8)
     assert poller.poll_once() == "new"
     cache_file = FeedCache(tmp_path / "cache", server.url("/feed.json")).path
     good_bytes = cache_file.read_bytes()
