@@ -46,6 +46,25 @@ DEFAULTS: dict[str, Any] = {
         "port": 8787,  # http://127.0.0.1:PORT/status
     },
     "log_level": "info",
+    # Remote feeds of listings (see docs/feed.md). Each entry of the list:
+    #   url: https://jobs.example.gov.cn/feed.json   (http or https only)
+    #   interval: 300          seconds between polls while the server answers
+    #   format: auto           auto, json, yaml (our own schema) or jobposting (schema.org, JSON-LD or HTML)
+    #   headers: {}            extra request headers, e.g. {X-Station: 乐至}
+    #   token: ""              sent as "Authorization: Bearer ..."; never logged nor shown on /status
+    #   token_env: ""          or: the name of an environment variable holding the token
+    #   max_stale: 21600       seconds of failing after which the staff badge warns (cached listings stay)
+    #   connect_timeout: 5     seconds to connect
+    #   read_timeout: 15       seconds of silence while reading
+    #   deadline: 60           seconds for a whole request, however slowly the bytes drip
+    #   max_bytes: 5000000     a larger response is cut off and refused
+    #   max_redirects: 5
+    #   retry_max: 900         the longest wait between retries while the server fails
+    #   verify_tls: true       false only for a test server; or a path to a CA bundle
+    #   images: true           download images named by listings (PNG/JPEG, image_max_bytes each)
+    #   image_max_bytes: 3000000
+    "feeds": [],
+    "cache_dir": "var/cache",  # last good copy of each feed and its images
 }
 
 
@@ -59,6 +78,48 @@ class FontSettings:
     index: int | None = None
     bold_path: Path | None = None
     bold_index: int | None = None
+
+
+FEED_DEFAULTS: dict[str, Any] = {
+    "url": None,
+    "interval": 300,
+    "format": "auto",
+    "headers": {},
+    "token": "",
+    "token_env": "",
+    "max_stale": 6 * 3600,
+    "connect_timeout": 5,
+    "read_timeout": 15,
+    "deadline": 60,
+    "max_bytes": 5_000_000,
+    "max_redirects": 5,
+    "retry_max": 900,
+    "verify_tls": True,
+    "images": True,
+    "image_max_bytes": 3_000_000,
+}
+FEED_FORMATS = ("auto", "json", "yaml", "jobposting")
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """One remote feed; ``token`` is kept out of repr so it never reaches a log line."""
+
+    url: str
+    interval: float = 300.0
+    format: str = "auto"
+    headers: tuple[tuple[str, str], ...] = ()
+    token: str = field(default="", repr=False)
+    max_stale: float = 6 * 3600.0
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    deadline: float = 60.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    retry_max: float = 900.0
+    verify_tls: bool | str = True
+    images: bool = True
+    image_max_bytes: int = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -80,6 +141,8 @@ class Settings:
     font: FontSettings = field(default_factory=FontSettings)
     status_port: int = 8787
     log_level: str = "info"
+    feeds: tuple[FeedSettings, ...] = ()
+    cache_dir: Path = Path("var/cache")
     config_path: Path | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -168,6 +231,7 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         raise fail("pages", "transition must be crossfade, slide or none", user.get("pages", user))
     if merged["theme"] not in ("day", "night", "large"):
         raise fail("theme", "must be day, night or large")
+    feeds = _feeds(merged["feeds"], user, fail, rel)
     return Settings(
         station_name=str(merged["station"]["name"]),
         hotline=str(merged["station"]["hotline"] or ""),
@@ -191,6 +255,68 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         ),
         status_port=int(merged["status"]["port"]),
         log_level=str(merged["log_level"]),
+        feeds=feeds,
+        cache_dir=rel(merged["cache_dir"]) or base_dir / "var/cache",
         config_path=config_path,
         raw=merged,
     )
+
+
+def _feeds(entries: Any, user: dict, fail, rel) -> tuple[FeedSettings, ...]:
+    """The ``feeds:`` list, each entry merged over FEED_DEFAULTS and checked."""
+    import os
+    from urllib.parse import urlsplit
+
+    if entries in (None, ""):
+        return ()
+    if isinstance(entries, dict | str):
+        entries = [entries]
+    if not isinstance(entries, list):
+        raise fail("feeds", "must be a list of feeds, each with a url")
+    out = []
+    for n, entry in enumerate(entries, start=1):
+        node = entry if isinstance(entry, yamlsafe.LocatedDict) else user
+        if isinstance(entry, str):
+            entry = {"url": entry}
+        if not isinstance(entry, dict):
+            raise fail("feeds", f"entry {n} must be a mapping with a url")
+        unknown = set(entry) - set(FEED_DEFAULTS)
+        if unknown:
+            key = sorted(unknown, key=str)[0]
+            raise fail(key, f"unknown feed setting (known: {', '.join(FEED_DEFAULTS)})", node)
+        f = {**FEED_DEFAULTS, **entry}
+        url = str(f["url"] or "").strip()
+        if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
+            raise fail("url", "a feed url must start with http:// or https://", node)
+        if f["format"] not in FEED_FORMATS:
+            raise fail("format", f"must be one of {', '.join(FEED_FORMATS)}", node)
+        headers = f["headers"] or {}
+        if not isinstance(headers, dict):
+            raise fail("headers", "must be a mapping of header name to value", node)
+        token = str(f["token"] or "")
+        if not token and f["token_env"]:
+            token = os.environ.get(str(f["token_env"]), "")
+        verify = f["verify_tls"]
+        if not isinstance(verify, bool):
+            verify = str(rel(verify))
+        try:
+            out.append(FeedSettings(
+                url=url,
+                interval=max(0.05, float(f["interval"])),
+                format=str(f["format"]),
+                headers=tuple((str(k), str(v)) for k, v in headers.items()),
+                token=token,
+                max_stale=max(0.0, float(f["max_stale"])),
+                connect_timeout=max(0.05, float(f["connect_timeout"])),
+                read_timeout=max(0.05, float(f["read_timeout"])),
+                deadline=max(0.1, float(f["deadline"])),
+                max_bytes=max(1024, int(f["max_bytes"])),
+                max_redirects=max(0, int(f["max_redirects"])),
+                retry_max=max(0.1, float(f["retry_max"])),
+                verify_tls=verify,
+                images=bool(f["images"]),
+                image_max_bytes=max(1024, int(f["image_max_bytes"])),
+            ))
+        except (TypeError, ValueError):
+            raise fail("feeds", f"entry {n}: numbers expected for times and sizes", node) from None
+    return tuple(out)

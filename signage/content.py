@@ -20,6 +20,10 @@ Stop = Callable[[], None]
 
 
 def initial_results(settings: Settings) -> list[SourceResult]:
+    return _folder_results(settings) + feed_cached_results(settings)
+
+
+def _folder_results(settings: Settings) -> list[SourceResult]:
     if not settings.content_dir.is_dir():
         log.warning("content folder %s does not exist yet; it will be watched when it does",
                     settings.content_dir)
@@ -27,6 +31,37 @@ def initial_results(settings: Settings) -> list[SourceResult]:
     return list(folder.scan(settings.content_dir).values())
 
 
+def feed_cached_results(settings: Settings) -> list[SourceResult]:
+    """The last good copy of each feed from the disk cache, shown before the network answers."""
+    from .feedpoll import FeedPoller
+
+    out = []
+    for feed in settings.feeds:
+        try:
+            result = FeedPoller(feed, settings.cache_dir, post=lambda _: None).load_cached()
+        except Exception:
+            log.exception("cached copy of a feed could not be read; ignored")
+            continue
+        if result is not None:
+            out.append(result)
+    return out
+
+
+def _refresh_status(player) -> None:
+    """Run by the player's loop: /status shows a feed's news even when no page is redrawn."""
+    refresh = getattr(player, "publish_status", None)
+    if refresh is not None:
+        refresh()
+
+
 def start_sources(settings: Settings, post: Callable[[object], None]) -> list[Stop]:
     """Start the background sources; returns a stop function for each."""
-    return []
+    stops: list[Stop] = []
+    if settings.feeds:
+        from .feedpoll import FeedBoard, start_all
+
+        board = FeedBoard(on_change=lambda: post(_refresh_status))
+        # /status gets a "feeds" section: the loop runs this on the player (see Player.extra_state)
+        post(lambda player: player.extra_state.append(board.section))
+        stops += [p.stop for p in start_all(settings.feeds, settings.cache_dir, post, board)]
+    return stops

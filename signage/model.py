@@ -182,6 +182,7 @@ class SourceResult:
     posters: tuple[Poster, ...] = ()
     problems: tuple[Problem, ...] = ()
     ok: bool = True  # False when the source as a whole could not be read (keep the last good)
+    hidden_ids: tuple[str, ...] = ()  # feed listings a local file hides (``{id: X, hide: true}``)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ class Player:
         self._prerendered_for: float | None = None
         self.fullscreen = settings.fullscreen
         self.first_frame_at: float | None = None
+        # more sections for /status (e.g. the feeds' health), each a function returning a dict
+        self.extra_state: list[Callable[[], dict]] = []
 
     # ----------------------------------------------------------- setup
 
@@ -350,6 +352,10 @@ class Player:
             return None
         return round(self.first_frame_at - _process_started(), 3)
 
+    def publish_status(self) -> None:
+        """Refresh /status now (posted by sources whose news changes nothing on screen)."""
+        self._publish(self.clock())
+
     def _publish(self, now: float) -> None:
         if self.status is None:
             return
@@ -360,7 +366,7 @@ class Player:
         snap = self.store.snapshot
         on = self._on
         problems = self.problems
-        return {
+        state = {
             "station": self.settings.station_name,
             "version": snap.version,
             "listings": len(snap.current(dt.date.fromtimestamp(now))),
@@ -378,7 +384,12 @@ class Player:
             "first_frame_seconds": self.first_frame_seconds,
             "size": list(self.screen.get_size()) if self.screen else list(self.settings.size),
         }
-
+        for section in self.extra_state:
+            try:
+                state.update(section())
+            except Exception:
+                log.exception("a /status section failed")
+        return state
 
 
 def _process_started() -> float:

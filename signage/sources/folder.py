@@ -6,6 +6,7 @@ bad content: everything wrong becomes a :class:`Problem` naming file and line.
 
 from __future__ import annotations
 
+import copy
 import logging
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import yaml
 
 from .. import yamlsafe
 from ..model import Location, Problem, SourceResult
-from .normalise import listing_from_mapping
+from .normalise import canonical_field, listing_from_mapping
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
     except yamlsafe.YamlRefused as exc:
         return _unreadable(key, exc.zh, exc.en, exc.line)
 
-    listings, problems = [], []
+    listings, problems, hidden = [], [], []
     entries: list[tuple[object, int | None]] = []
     for doc in docs:
         if doc is None:
@@ -90,13 +91,33 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
             problems.append(Problem(origin, "这里应是一条招聘（“字段: 内容”的形式），已跳过",
                                     "expected a listing (field: value pairs) here; skipped"))
             continue
+        hide_id = hidden_id(entry)
+        if hide_id is not None:
+            hidden.append(hide_id)
+            continue
+        if any(str(k).strip().lower() in HIDE_KEYS for k in entry):  # "hide: false": just a listing
+            entry = copy.copy(entry)
+            for k in [k for k in entry if str(k).strip().lower() in HIDE_KEYS]:
+                del entry[k]
         default_id = stem if len(entries) == 1 else f"{stem}#{n}"
         line_of = entry.line_of if isinstance(entry, yamlsafe.LocatedDict) else None
         listing, found = listing_from_mapping(entry, origin, default_id, line_of, base_dir)
         problems.extend(found)
         if listing is not None:
             listings.append(listing)
-    return SourceResult(key, tuple(listings), (), tuple(problems), ok=True)
+    return SourceResult(key, tuple(listings), (), tuple(problems), ok=True, hidden_ids=tuple(hidden))
+
+
+HIDE_KEYS = ("hide", "hidden", "隐藏", "不显示")
+
+
+def hidden_id(entry: dict) -> str | None:
+    """The id in an entry such as ``{id: X, hide: true}`` (hides feed listing X), else None."""
+    flag = next((entry[k] for k in entry if str(k).strip().lower() in HIDE_KEYS), None)
+    if flag not in (True, "true", "yes", "是", 1):
+        return None
+    ident = next((entry[k] for k in entry if canonical_field(k) == "id"), None)
+    return None if ident in (None, "") else str(ident).strip()
 
 
 def scan(root: Path) -> dict[str, SourceResult]:

@@ -1,0 +1,456 @@
+"""The feed poller: one thread and one requests Session per feed (the imperative shell).
+
+Each poll is a conditional GET (If-None-Match / If-Modified-Since; a 304 costs
+nothing) with connect and read timeouts, an overall deadline checked between
+socket reads (a slow drip of bytes never resets it), and a size cap enforced
+while streaming the decompressed body. Only a body that parses as a whole
+replaces what the screens show; it is then written to the disk cache. While
+the server fails the poller backs off exponentially with jitter; once it
+answers, the normal interval returns. The room keeps seeing the last good
+listings throughout; after ``max_stale`` seconds of failure a warning says so.
+
+Results go to the player through ``post`` as plain :class:`SourceResult` values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import http.client
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
+import urllib3
+
+from .config import FeedSettings
+from .feedcache import Cached, FeedCache, ImageCache, image_kind
+from .model import Location, Problem, Severity, SourceResult
+from .sources import feed as feed_parse
+
+log = logging.getLogger(__name__)
+# urllib3 logs each request line at DEBUG, query string and all: a token in a feed's URL
+# must not reach the log even when the player runs with --verbose.
+logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
+
+CHUNK = 64 * 1024
+MAX_IMAGES_PER_POLL = 50
+IMAGE_RETRY_SECONDS = 3600.0
+USER_AGENT = "signage-feed/0.1 (+https://github.com/; job-board player)"
+
+
+class FetchError(Exception):
+    """One request failed; the message is safe to log and show (no token, no secret query)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int  # 200, or 304 for "not modified"
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str = ""
+
+
+def backoff(failures: int, interval: float, retry_max: float, rand: float) -> float:
+    """Seconds to wait before the next poll: the interval while all is well, else growing.
+
+    The first retry comes after ``min(interval, 10 s)``, doubling with each further failure up
+    to ``retry_max``; "equal jitter" (half fixed, half random) keeps many players from
+    knocking on a recovering server in step.
+    """
+    if failures <= 0:
+        return interval
+    base = min(interval, 10.0)
+    delay = min(retry_max, base * 2 ** min(failures - 1, 30))
+    return delay / 2 + rand * delay / 2
+
+
+def make_session(feed: FeedSettings) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # no proxies or .netrc credentials from the environment
+    session.max_redirects = feed.max_redirects
+    session.verify = feed.verify_tls
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers.update(dict(feed.headers))
+    if feed.token:
+        session.headers["Authorization"] = f"Bearer {feed.token}"
+    return session
+
+
+def secrets_of(feed: FeedSettings) -> list[str]:
+    """Strings that must never reach a log line or /status."""
+    out = [feed.token] if feed.token else []
+    parts = urlsplit(feed.url)
+    if parts.password:
+        out.append(parts.password)
+    out += [v for k, v in parse_qsl(parts.query) if feed_parse.SECRET_QUERY_KEYS.search(k) and v]
+    out += [v for k, v in feed.headers if k.lower() in ("authorization", "cookie", "x-api-key") and v]
+    return [s for s in out if len(s) >= 3]
+
+
+def fetch(session: requests.Session, url: str, *, headers: dict | None = None,
+          connect_timeout: float, read_timeout: float, deadline: float, max_bytes: int,
+          clock: Callable[[], float] = time.monotonic) -> Fetched:
+    """One GET, read whole within ``deadline`` seconds and ``max_bytes`` (after decompression).
+
+    Raises:
+        FetchError: for anything but a complete 200 or a 304.
+    """
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise FetchError("only http and https addresses are fetched")
+    started = clock()
+
+    def remaining() -> float:
+        left = deadline - (clock() - started)
+        if left <= 0:
+            raise FetchError(f"no complete answer within {deadline:g} s")
+        return left
+
+    try:
+        resp = session.get(url, headers=headers, stream=True,
+                           timeout=(connect_timeout, min(read_timeout, remaining())))
+    except requests.TooManyRedirects:
+        raise FetchError(f"more than {session.max_redirects} redirects") from None
+    except requests.exceptions.InvalidSchema:
+        raise FetchError("redirected to an address that is not http or https") from None
+    except requests.ConnectTimeout:
+        raise FetchError("could not connect in time") from None
+    except requests.Timeout:
+        raise FetchError("the server did not answer in time") from None
+    except requests.exceptions.SSLError:
+        raise FetchError("the server's TLS certificate could not be verified") from None
+    except requests.ConnectionError:
+        raise FetchError("could not connect to the server") from None
+    except requests.RequestException as exc:
+        raise FetchError(f"request failed ({type(exc).__name__})") from None
+    try:
+        if resp.status_code == 304:
+            return Fetched(304)
+        if resp.status_code != 200:
+            raise FetchError(f"the server answered HTTP {resp.status_code} {resp.reason or ''}".strip())
+        declared = resp.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes and not resp.headers.get("Content-Encoding"):
+            raise FetchError(f"the answer is larger than {max_bytes} bytes")
+        chunks, total = [], 0
+        raw = resp.raw
+        read = getattr(raw, "read1", None) or raw.read  # read1: return as soon as some bytes came
+        while True:
+            remaining()
+            chunk = read(CHUNK, decode_content=True)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:
+                raise FetchError(f"the answer is larger than {max_bytes} bytes")
+            chunks.append(chunk)
+        return Fetched(200, b"".join(chunks), resp.headers.get("ETag"),
+                       resp.headers.get("Last-Modified"), resp.headers.get("Content-Type", ""))
+    except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+        raise FetchError("the server stopped sending in the middle of its answer") from None
+    except (urllib3.exceptions.ProtocolError, http.client.HTTPException, ConnectionError):
+        raise FetchError("the answer was cut off before its end") from None
+    except urllib3.exceptions.DecodeError:
+        raise FetchError("the compressed answer could not be decompressed") from None
+    except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
+        raise FetchError(f"reading the answer failed ({type(exc).__name__})") from None
+    finally:
+        resp.close()
+
+
+# ------------------------------------------------------------------ state for /status
+
+
+@dataclass(frozen=True)
+class FeedState:
+    url: str  # redacted
+    last_success: float | None = None  # Unix time of the last 200 or 304
+    last_error: str | None = None
+    last_error_at: float | None = None
+    data_time: float | None = None  # when the shown data was last confirmed by the server
+    listings: int = 0
+    failures: int = 0  # in a row
+    stale: bool = False
+    source: str = "none"  # none, cache or network
+
+
+class FeedBoard:
+    """Every feed's latest state, for the ``feeds`` section of /status (thread-safe)."""
+
+    def __init__(self, clock: Callable[[], float] = time.time,
+                 on_change: Callable[[], None] | None = None):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._states: dict[str, FeedState] = {}
+        self.on_change = on_change  # e.g. ask the player to refresh /status
+
+    def put(self, state: FeedState) -> None:
+        with self._lock:
+            changed = self._states.get(state.url) != state
+            self._states[state.url] = state
+        if changed and self.on_change is not None:
+            self.on_change()
+
+    def get(self, url: str) -> FeedState | None:
+        with self._lock:
+            return self._states.get(url)
+
+    def section(self) -> dict:
+        """``{"feeds": {url: {...}}}``, ages as of now."""
+        now = self._clock()
+        with self._lock:
+            states = list(self._states.values())
+
+        def iso(t: float | None) -> str | None:
+            return None if t is None else dt.datetime.fromtimestamp(t).isoformat(timespec="seconds")
+
+        return {"feeds": {s.url: {
+            "last_success": iso(s.last_success),
+            "last_error": s.last_error,
+            "last_error_at": iso(s.last_error_at),
+            "data_age_seconds": None if s.data_time is None else round(max(0.0, now - s.data_time), 1),
+            "listings": s.listings,
+            "failures_in_a_row": s.failures,
+            "stale": s.stale,
+            "data_from": s.source,
+        } for s in states}}
+
+
+# ------------------------------------------------------------------ the poller
+
+
+class FeedPoller:
+    """Polls one feed in its own thread and posts its SourceResult when what it shows changes."""
+
+    def __init__(self, feed: FeedSettings, cache_dir: Path, post: Callable[[object], None],
+                 board: FeedBoard | None = None, clock: Callable[[], float] = time.time,
+                 rand: Callable[[], float] = random.random):
+        self.feed = feed
+        self.key = feed_parse.source_key(feed.url)
+        self.post = post
+        self.board = board or FeedBoard(clock)
+        self.clock = clock
+        self.rand = rand
+        self.cache = FeedCache(cache_dir, feed.url)
+        self.images = ImageCache(cache_dir)
+        self.session = make_session(feed)
+        self._secrets = secrets_of(feed)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._good: SourceResult | None = None  # last good parse (image URLs, not yet local)
+        self._validators: tuple[str | None, str | None] = (None, None)
+        self._image_failed: dict[str, float] = {}
+        self._posted: SourceResult | None = None
+        self._started = clock()
+        self.state = FeedState(self.key.removeprefix("feed:"))
+
+    # ----------------------------------------------------------- pure-ish pieces
+
+    def _redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text[:300]
+
+    def _set(self, **changes) -> None:
+        self.state = dataclasses.replace(self.state, **changes)
+        self.board.put(self.state)
+
+    def _parse(self, body: bytes, content_type: str) -> SourceResult:
+        return feed_parse.parse(body, self.key, self.feed.format, content_type, base_url=self.feed.url)
+
+    def shown(self) -> SourceResult:
+        """What the screens should show for this feed now: the last good listings (images that are
+        on disk), plus a warning once the feed has failed for longer than ``max_stale``."""
+        base = self._good or SourceResult(self.key)
+        base = feed_parse.with_local_images(base, self.images.local)
+        stale = self._is_stale()
+        if stale != self.state.stale:
+            self._set(stale=stale)
+        if not stale:
+            return base
+        since = self.state.data_time or self._started
+        when = dt.datetime.fromtimestamp(since)
+        warn = Problem(
+            Location(self.key),
+            f"招聘信息源自 {when:%m-%d %H:%M} 起一直没有更新成功，屏幕上继续显示之前保存的招聘；"
+            f"请检查网络或联系信息发布单位",
+            f"the feed has not been updated since {when:%Y-%m-%d %H:%M}; the screens keep showing "
+            f"the saved listings. Check the network or ask the publisher",
+            Severity.WARNING,
+        )
+        return dataclasses.replace(base, problems=base.problems + (warn,))
+
+    def _is_stale(self) -> bool:
+        if self.state.failures <= 0:
+            return False
+        since = self.state.data_time or self._started
+        return self.clock() - since > self.feed.max_stale
+
+    def _publish(self) -> None:
+        result = self.shown()
+        if result != self._posted:
+            self._posted = result
+            self.post(result)
+
+    # ----------------------------------------------------------- cache
+
+    def load_cached(self) -> SourceResult | None:
+        """Take the disk copy as the last good one (at start-up, before the network answers)."""
+        cached = self.cache.load()
+        if cached is None:
+            return None
+        result = self._parse(cached.body, cached.content_type)
+        if not result.ok:
+            log.warning("cached copy of feed %s no longer parses; ignored", self.state.url)
+            return None
+        self._good = result
+        self._validators = (cached.etag, cached.last_modified)
+        confirmed = cached.saved_at
+        with contextlib.suppress(OSError):
+            confirmed = max(confirmed, os.stat(self.cache.path).st_mtime)
+        self._set(data_time=confirmed, listings=len(result.listings), source="cache")
+        log.info("feed %s: %d listings from the cached copy", self.state.url, len(result.listings))
+        return self.shown()
+
+    # ----------------------------------------------------------- one poll
+
+    def poll_once(self) -> str:
+        """One request; returns ``"new"``, ``"same"``, ``"not-modified"`` or ``"error"``."""
+        headers = {}
+        if self._good is not None:
+            etag, modified = self._validators
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+        try:
+            got = fetch(self.session, self.feed.url, headers=headers,
+                        connect_timeout=self.feed.connect_timeout, read_timeout=self.feed.read_timeout,
+                        deadline=self.feed.deadline, max_bytes=self.feed.max_bytes)
+        except FetchError as exc:
+            return self._failed(str(exc))
+        except Exception as exc:  # never let a surprise kill the poller thread
+            log.exception("feed %s: unexpected failure", self.state.url)
+            return self._failed(f"unexpected error ({type(exc).__name__})")
+        now = self.clock()
+        if got.status == 304:
+            if self._good is None:  # a 304 to a request that was not conditional
+                return self._failed("the server answered 304 but nothing is cached")
+            self._touch_cache()
+            self._set(last_success=now, data_time=now, failures=0)
+            self._publish()
+            return "not-modified"
+        result = self._parse(got.body, got.content_type)
+        if not result.ok:
+            reason = result.problems[0].en if result.problems else "unreadable"
+            return self._failed(reason)
+        same = self._good is not None and result == self._good
+        self._good = result
+        self._validators = (got.etag, got.last_modified)
+        try:
+            self.cache.save(Cached(got.body, got.etag, got.last_modified, got.content_type, now))
+        except OSError as exc:
+            log.warning("feed %s: could not save the cached copy (%s)", self.state.url, exc)
+        self._set(last_success=now, data_time=now, failures=0, listings=len(result.listings),
+                  source="network")
+        self._publish()
+        if self.feed.images:
+            self.fetch_images()
+        if not same:
+            log.info("feed %s: %d listings", self.state.url, len(result.listings))
+        return "same" if same else "new"
+
+    def _failed(self, message: str) -> str:
+        message = self._redact(message)
+        self._set(last_error=message, last_error_at=self.clock(), failures=self.state.failures + 1)
+        log.warning("feed %s: %s (the screens keep the last good listings)", self.state.url, message)
+        self._publish()
+        return "error"
+
+    def _touch_cache(self) -> None:
+        with contextlib.suppress(OSError):
+            os.utime(self.cache.path)
+
+    # ----------------------------------------------------------- images
+
+    def fetch_images(self) -> int:
+        """Download the images the good listings name and do not have yet; re-post if any came."""
+        if self._good is None:
+            return 0
+        wanted = [x.image for x in self._good.listings if x.image and "://" in x.image]
+        now = self.clock()
+        todo = [u for u in dict.fromkeys(wanted) if self.images.local(u) is None
+                and now - self._image_failed.get(u, -1e18) > IMAGE_RETRY_SECONDS]
+        got = 0
+        budget_ends = time.monotonic() + self.feed.deadline  # the rest waits for the next poll
+        for url in todo[:MAX_IMAGES_PER_POLL]:
+            if self._stop.is_set() or time.monotonic() > budget_ends:
+                break
+            try:
+                fetched = fetch(self.session, url, connect_timeout=self.feed.connect_timeout,
+                                read_timeout=self.feed.read_timeout, deadline=self.feed.deadline,
+                                max_bytes=self.feed.image_max_bytes)
+                if image_kind(fetched.body) is None:
+                    raise FetchError("not a PNG or JPEG image")
+                self.images.save(url, fetched.body)
+                got += 1
+            except (FetchError, OSError, ValueError) as exc:
+                self._image_failed[url] = now
+                log.warning("feed %s: image %s not used: %s", self.state.url,
+                            self._redact(feed_parse.redact_url(url)), self._redact(str(exc)))
+        if got:
+            self._publish()
+        return got
+
+    # ----------------------------------------------------------- the thread
+
+    def next_delay(self) -> float:
+        return backoff(self.state.failures, self.feed.interval, self.feed.retry_max, self.rand())
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self.poll_once()
+            wake = time.monotonic() + self.next_delay()
+            while not self._stop.is_set():
+                left = wake - time.monotonic()
+                if left <= 0:
+                    break
+                self._stop.wait(min(left, 30.0))
+                self._publish()  # staleness may have begun while waiting
+
+    def start(self) -> FeedPoller:
+        self._publish()
+        self._thread = threading.Thread(target=self._run_safely, name=f"feed {self.state.url}",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def _run_safely(self) -> None:
+        try:
+            self.run()
+        except Exception:
+            log.exception("feed poller %s stopped", self.state.url)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self.session.close()
+
+
+def start_all(feeds, cache_dir: Path, post: Callable[[object], None],
+              board: FeedBoard) -> list[FeedPoller]:
+    pollers = []
+    for feed in feeds:
+        poller = FeedPoller(feed, cache_dir, post, board)
+        poller.load_cached()
+        pollers.append(poller.start())
+    return pollers
