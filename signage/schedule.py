@@ -273,7 +273,7 @@ def programmed(instant: float, snapshot: Snapshot, programme: Programme, playlis
     name = playlist.name if playlist else ""
     if playlist is not None and playlist.sleep:
         slide = Slide("black", seconds=60.0)
-        return OnScreen(slide, 0, 1, anchor, boundary, name)
+        return OnScreen(slide, 0, 1, anchor, min(boundary, midnight), name)
     slides = cycle(playlist, snapshot, today, programme, screen)
     total = sum(s.seconds for s in slides)
     pos = (instant - anchor) % total
