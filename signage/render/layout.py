@@ -192,8 +192,8 @@ def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Font
     m = Metrics.for_size(width, height, theme)
     pen = _Pen(fonts)
     ops: list[Op] = [Box(Rect(0, 0, width, height), theme.page_bg, role="page")]
-    if slide.kind == "black":
-        return ops
+    if slide.kind == "black":  # sleep hours: really black, whatever the theme
+        return [Box(Rect(0, 0, width, height), (0, 0, 0), role="page")]
     if slide.kind == "poster" and slide.poster is not None:
         return [Box(Rect(0, 0, width, height), (0, 0, 0), role="page"),
                 Image(slide.poster.image, Rect(0, 0, width, height), role="poster")]
