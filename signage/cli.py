@@ -173,6 +173,10 @@ def cmd_validate(settings, args) -> int:
         else:
             results.append(folder.missing(target))
     problems = [p for r in results for p in r.problems]
+    if not args.paths and settings.playlists_dir is not None:  # the playlists too
+        from . import playlist
+
+        problems += playlist.load_dir(settings.playlists_dir).problems
     listings = sum(len(r.listings) for r in results)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if args.json:

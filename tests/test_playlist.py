@@ -168,3 +168,17 @@ def test_reading_time_grows_with_the_text():
     assert playlist.reading_seconds("短") == 8.0
     assert playlist.reading_seconds("字" * 60) == 21.0
     assert playlist.reading_seconds("字" * 1000) == 30.0
+
+
+def test_validate_reports_playlist_problems(tmp_path, config_file, capsys):
+    import json
+
+    from signage.cli import main
+
+    (tmp_path / "playlists").mkdir()
+    (tmp_path / "playlists" / "night.yaml").write_text("schedule: {time: 晚上}\nslides: [jobs]\n",
+                                                       encoding="utf-8")
+    path = config_file()
+    assert main(["--config", str(path), "validate", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(p["file"], p["line"]) for p in report["problems"]][0] == ("night.yaml", 1)
