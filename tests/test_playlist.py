@@ -182,3 +182,20 @@ def test_validate_reports_playlist_problems(tmp_path, config_file, capsys):
     assert main(["--config", str(path), "validate", "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert [(p["file"], p["line"]) for p in report["problems"]][0] == ("night.yaml", 1)
+
+
+def test_screen_and_ticker_settings(tmp_path):
+    import pytest
+
+    from signage import config
+
+    s = config.from_dict({"screen": {"index": 2, "count": 3}, "ticker": {"enabled": True, "speed": 90}},
+                         tmp_path)
+    assert (s.screen_index, s.screen_count, s.ticker_enabled, s.ticker_speed) == (1, 3, True, 90.0)
+    s = config.from_dict({"display": {"outputs": [0, 1]}}, tmp_path)
+    assert (s.outputs, s.screen_index, s.screen_count) == ((0, 1), 0, 2)
+    assert s.playlists_dir == tmp_path / "playlists"
+    for bad in ({"screen": {"index": 4, "count": 3}}, {"ticker": {"source": "weather"}},
+                {"display": {"outputs": ["left"]}}):
+        with pytest.raises(config.ConfigError):
+            config.from_dict(bad, tmp_path)

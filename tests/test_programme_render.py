@@ -157,3 +157,24 @@ def test_phone_qr_on_a_job_page_decodes(tmp_path, fonts):
     pygame.image.save(surface, str(png))
     wanted = sorted("tel:" + x.phone.replace("-", "") for x in page.listings)
     assert decode(png) == wanted
+
+
+def test_poster_and_qr_picture_from_a_playlist(tmp_path, fonts):
+    img = pygame.Surface((300, 300))
+    img.fill((200, 30, 30))
+    pygame.image.save(img, str(tmp_path / "poster.png"))
+    (tmp_path / "day.yaml").write_text(
+        "slides:\n  - {kind: poster, image: poster.png}\n"
+        "  - {kind: join, title: 扫码进群, image: poster.png}\n", encoding="utf-8")
+    pls = playlist.load_dir(tmp_path)
+    assert pls.problems == ()
+    slides = schedule.cycle(pls.playlists[0], schedule.Snapshot(), dt.date(2026, 11, 9),
+                            schedule.Programme())
+    assert [s.kind for s in slides] == ["poster", "join"]
+    poster = pages.compose(slides[0], (960, 540), fonts, STYLE)
+    assert poster.get_at((480, 270))[:3] == (200, 30, 30)
+    join = pages.compose(slides[1], (960, 540), fonts, STYLE)
+    ops = layout_page(slides[1], 960, 540, themes.get("day"), fonts, STYLE.station)
+    picture = next(op for op in ops if getattr(op, "role", "") == "qr-image")
+    centre = (picture.rect.x + picture.rect.w // 2, picture.rect.y + picture.rect.h // 2)
+    assert all(abs(a - b) <= 4 for a, b in zip(join.get_at(centre)[:3], (200, 30, 30), strict=True))

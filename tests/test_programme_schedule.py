@@ -228,3 +228,26 @@ def test_a_filter_sort_and_cards_per_page():
     spec = playlist.SlideSpec("jobs", Location("x"), filter=playlist.JobFilter(tags=("夜市",), places=("城北",)))
     slides = schedule.cycle(playlist.Playlist("x", "x.yaml", (spec,)), snap, dt.date(2026, 11, 9), PROGRAMME)
     assert [[x.id for x in s.listings] for s in slides] == [["b"]]
+
+
+def test_slides_shown_only_between_their_dates(tmp_path):
+    write(tmp_path, "day.yaml", """
+        slides:
+          - {kind: announcement, title: 招聘会, until: 2026-11-13}
+          - {kind: announcement, title: 常驻}
+        """)
+    pls = playlist.load_dir(tmp_path)
+    day = pls.playlists[0]
+    titles = lambda d: [s.title for s in schedule.cycle(day, Snapshot(), d, PROGRAMME)]  # noqa: E731
+    assert titles(dt.date(2026, 11, 13)) == ["招聘会", "常驻"]
+    assert titles(dt.date(2026, 11, 14)) == ["常驻"]
+
+
+def test_ticker_words(demo, shipped):
+    from signage.render.ticker import ticker_items
+
+    items = ticker_items(demo, dt.date(2026, 11, 9), "listings", (), "028-2333 1234")
+    assert items[0] == "求职咨询热线 028-2333 1234"
+    assert any("厨房帮工 150元/天 日结" in x for x in items)
+    notes = ticker_items(demo, dt.date(2026, 11, 9), "announcements", shipped.announcements)
+    assert notes and notes[0].startswith("本周五上午 技能培训免费报名：")
