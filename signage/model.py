@@ -218,3 +218,4 @@ class Slide:
     text: str = ""
     qr: str = ""  # what the slide's QR code encodes (a URL, tel:...)
     details: tuple[tuple[str, str], ...] = ()  # (label, value): a live stream's when/where, figures
+    cards: int = 0  # the cards a job page was cut for (0: as config.yaml says)

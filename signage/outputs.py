@@ -124,7 +124,10 @@ class Outputs:
             elif event.type == pygame.KEYDOWN and event.key in (pygame.K_LEFT, pygame.K_UP, pygame.K_PAGEUP):
                 primary.step -= 1
             elif event.type in (pygame.WINDOWRESIZED, pygame.WINDOWEXPOSED):
-                for p in self.players:
+                for p in self.players:  # a window's surface may be new after a resize
+                    p.screen = p.window.get_surface()
+                    if event.type == pygame.WINDOWRESIZED:
+                        p._new_cache()
                     p._shown = None
         for p in self.players[1:]:
             p.step = primary.step  # all screens step together, so they stay disjoint

@@ -170,7 +170,8 @@ def share_pages(listings: tuple[Listing, ...], cards: int, seconds: float, theme
         if count >= n:
             p %= count
         if p < count:
-            slides.append(Slide("jobs", pages[p], page=p, pages=count, seconds=seconds, theme=theme))
+            slides.append(Slide("jobs", pages[p], page=p, pages=count, seconds=seconds, theme=theme,
+                                cards=cards))
         else:  # fewer listings than screens: this screen has none of its own
             slides.append(Slide("empty", seconds=seconds, theme=theme))
     return slides

@@ -178,3 +178,14 @@ def test_poster_and_qr_picture_from_a_playlist(tmp_path, fonts):
     picture = next(op for op in ops if getattr(op, "role", "") == "qr-image")
     centre = (picture.rect.x + picture.rect.w // 2, picture.rect.y + picture.rect.h // 2)
     assert all(abs(a - b) <= 4 for a, b in zip(join.get_at(centre)[:3], (200, 30, 30), strict=True))
+
+
+def test_a_playlist_page_draws_as_many_cards_as_it_was_cut_for(fonts):
+    snap, *_ = _demo()
+    spec = playlist.SlideSpec("jobs", playlist.Location("x"), cards=1)
+    slides = schedule.cycle(playlist.Playlist("x", "x.yaml", (spec,)), snap, dt.date(2026, 11, 9),
+                            schedule.Programme(cards_per_page=4))
+    assert slides[0].cards == 1 and len(slides[0].listings) == 1
+    ops = layout_page(slides[0], 1920, 1080, themes.get("day"), fonts, STYLE.station, cards=4)
+    cards = [op for op in ops if isinstance(op, Box) and op.role == "card"]
+    assert len(cards) == 1 and cards[0].rect.w > 1920 * 0.9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import textwrap
@@ -185,8 +186,9 @@ def test_without_playlists_the_old_cycle_is_kept(demo):
         instant = 1_790_000_000 + step * 5.0
         old = schedule.at(instant, snap, PROGRAMME)
         new = schedule.programmed(instant, snap, PROGRAMME, playlist.Playlists())
+        same_page = dataclasses.replace(new.slide, cards=0)  # the old pages do not record it
         assert (old.slide, old.index, old.count, old.started_at, old.next_change) == \
-               (new.slide, new.index, new.count, new.started_at, new.next_change)
+               (same_page, new.index, new.count, new.started_at, new.next_change)
 
 
 def test_listing_start_and_expiry_take_effect_at_midnight():

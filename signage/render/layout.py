@@ -207,7 +207,7 @@ def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Font
         ops += _empty(m, pen, theme, hotline)
         return ops
     # Never fewer cards than the slide has listings (a playlist may ask for more than config).
-    n = cards_per_page(width, height, theme, max(cards or 0, len(slide.listings)))
+    n = cards_per_page(width, height, theme, max(slide.cards or cards or 0, len(slide.listings)))
     for listing, rect in zip(slide.listings, card_rects(m, n), strict=False):
         try:
             ops += layout_card(listing, rect, m, theme, fonts)
