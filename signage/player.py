@@ -102,6 +102,7 @@ class Player:
         self._on_key: tuple | None = None
         self._strip: ticker_mod.Strip | None = None
         self._strip_key: tuple | None = None
+        self._ticker_words: tuple | None = None
 
     # ----------------------------------------------------------- setup
 
@@ -397,8 +398,12 @@ class Player:
         """The ticker's strip for the page shown, drawn again only when its words or look change."""
         theme = get_theme(self._shown.theme or self.settings.theme)
         today = dt.date.fromtimestamp(now)
-        items = ticker_mod.ticker_items(self.store.snapshot, today, self.settings.ticker_source,
-                                        self.playlists.announcements, self.settings.hotline)
+        words_key = (self.store.snapshot.version, id(self.playlists), today)
+        if self._ticker_words is None or self._ticker_words[0] != words_key:
+            self._ticker_words = (words_key, ticker_mod.ticker_items(
+                self.store.snapshot, today, self.settings.ticker_source,
+                self.playlists.announcements, self.settings.hotline))
+        items = self._ticker_words[1]
         lw, lh = self.logical_size
         m = Metrics.for_size(lw, lh, theme)
         reserve = 0
