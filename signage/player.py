@@ -300,7 +300,7 @@ class Player:
         self.check_playlists()
         on = self.on_screen(now)
         self._on = on
-        drew = False
+        drew = ticked = False
         if on.slide != self._shown:
             self._begin(on.slide, now)
             drew = True
@@ -314,14 +314,15 @@ class Player:
             self._flip()
         else:
             drew = self._draw_clock(now)
-            drew = self._draw_ticker(now) or drew
-        if drew:
+            ticked = self._draw_ticker(now)
+        if drew or ticked:
             self.stats.frames += 1
             self.stats.frame_times.append(time.perf_counter() - t0)
             if len(self.stats.frame_times) > 10_000:
                 del self.stats.frame_times[:5_000]
             if self.first_frame_at is None:
                 self.first_frame_at = time.monotonic()
+        if drew:  # not for a ticker step alone: /status need not change 60 times a second
             self._publish(now)
         if self._transition is not None or self._ticker_on():
             self._prerender_next(on)
