@@ -40,6 +40,17 @@ def _instant(text: str) -> float:
     raise argparse.ArgumentTypeError("time must look like '2026-11-09 18:30'")
 
 
+def _screen(text: str) -> tuple[int, int]:
+    """``2/3`` (screen 2 of 3) -> (1, 3): 0-based index, count."""
+    try:
+        k, n = (int(v) for v in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("screen must look like 2/3 (screen 2 of 3)") from None
+    if n < 1 or not 1 <= k <= n:
+        raise argparse.ArgumentTypeError("screen must be 1/n to n/n")
+    return k - 1, n
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="signage", description=__doc__.splitlines()[0])
     parser.add_argument("--config", default="config.yaml", help="settings file (default ./config.yaml)")
@@ -58,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--size", type=_size, help="e.g. 1920x1080 (default: display.size)")
     render.add_argument("--at", type=_instant, help="draw what is shown at this time")
     render.add_argument("--theme", choices=["day", "night", "large"])
+    render.add_argument("--screen", type=_screen,
+                        help="draw what screen K of N shows, e.g. 2/3 (default: screen in config.yaml)")
 
     validate = sub.add_parser("validate", help="check listing files and explain what is wrong")
     validate.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
@@ -95,6 +108,7 @@ def cmd_render(settings, args) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
 
+    from . import playlist
     from .render import pages, themes
     from .render.fonts import FontError
     from .render.layout import cards_per_page
@@ -115,12 +129,18 @@ def cmd_render(settings, args) -> int:
     snap = store.apply_many(content.initial_results(settings))
     theme = themes.get(settings.theme)
     cards = cards_per_page(size[0], size[1], theme, settings.cards_per_page)
-    programme = schedule.Programme(cards, settings.page_seconds, settings.theme)
+    programme = schedule.Programme(cards, settings.page_seconds, settings.theme, size[1] > size[0])
     instant = args.at if args.at is not None else time.time()
-    on = schedule.at(instant, snap, programme)
+    playlists = playlist.load_dir(settings.playlists_dir)
+    screen = args.screen or (settings.screen_index, settings.screen_count)
+    on = schedule.at(instant, snap, programme, playlists=playlists, screen=screen)
     slide = on.slide
     if args.page is not None:
-        slides = schedule.slides_for(snap, dt.date.fromtimestamp(instant), programme)
+        if playlists or screen[1] > 1:
+            chosen = schedule.choose(playlists.playlists, dt.datetime.fromtimestamp(instant)).playlist
+            slides = schedule.cycle(chosen, snap, dt.date.fromtimestamp(instant), programme, screen)
+        else:
+            slides = schedule.slides_for(snap, dt.date.fromtimestamp(instant), programme)
         if not 1 <= args.page <= len(slides):
             print(f"signage: there are {len(slides)} pages; --page must be 1 to {len(slides)}",
                   file=sys.stderr)
@@ -131,10 +151,11 @@ def cmd_render(settings, args) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     pygame.image.save(surface, str(out))
-    for problem in snap.problems:
+    for problem in snap.problems + playlists.problems:
         print(f"  {problem}", file=sys.stderr)
-    print(f"wrote {out} ({size[0]}x{size[1]}, page {slide.page + 1}/{slide.pages}, "
-          f"{len(slide.listings)} listings)")
+    what = f"{on.playlist}, " if on.playlist and args.page is None else ""
+    print(f"wrote {out} ({size[0]}x{size[1]}, {what}screen {screen[0] + 1}/{screen[1]}, {slide.kind} "
+          f"page {slide.page + 1}/{slide.pages}, {len(slide.listings)} listings)")
     return 0
 
 
@@ -152,6 +173,10 @@ def cmd_validate(settings, args) -> int:
         else:
             results.append(folder.missing(target))
     problems = [p for r in results for p in r.problems]
+    if not args.paths and settings.playlists_dir is not None:  # the playlists too
+        from . import playlist
+
+        problems += playlist.load_dir(settings.playlists_dir).problems
     listings = sum(len(r.listings) for r in results)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if args.json:
@@ -194,7 +219,12 @@ def cmd_run(settings, args) -> int:
         status = StatusServer(settings.status_port).start()
     except OSError as exc:
         log.error("status port %d unavailable (%s); running without /status", settings.status_port, exc)
-    player = Player(settings, fonts, status=status)
+    if settings.outputs:  # one box, several HDMI outputs: a window and a screen index each
+        from .outputs import Outputs
+
+        player = Outputs(settings, fonts, status=status)
+    else:
+        player = Player(settings, fonts, status=status)
     player.load(content.initial_results(settings))
     stops = content.start_sources(settings, player.post)
     try:

@@ -22,12 +22,23 @@ DEFAULTS: dict[str, Any] = {
         "lang": "zh-cn",  # zh-cn (Simplified) or zh-tw / zh-hk (Traditional glyph forms)
     },
     "content": "playlists/jobs",  # the drop folder staff put listing files in
+    "playlists": "playlists",  # playlist files (*.yaml) with their schedules; see docs/programme.md
+    "screen": {
+        "index": 1,  # which screen of the room this box is (1 = first); see docs/programme.md
+        "count": 1,  # how many screens share the listings (each shows its own share)
+    },
+    "ticker": {
+        "enabled": False,  # a line scrolling along the footer
+        "speed": 120,  # pixels per second on a 1080-line screen (scaled to the screen)
+        "source": "listings",  # listings (the newest) or announcements (from the playlists)
+    },
     "display": {
         "index": 0,  # which monitor (0 = first)
         "fullscreen": True,
         "size": [1920, 1080],  # window size when not fullscreen; page size for `render`
         "rotation": 0,  # 0, 90, 180 or 270 for portrait-mounted TVs
         "fps": 60,  # frame rate while something moves (transitions); idle costs nothing
+        "outputs": [],  # several HDMI outputs on one box, e.g. [0, 1]: one window each
     },
     "pages": {
         "cards_per_page": "auto",  # 1-4, or auto (2 on a landscape TV, 2 on a portrait one)
@@ -143,6 +154,13 @@ class Settings:
     log_level: str = "info"
     feeds: tuple[FeedSettings, ...] = ()
     cache_dir: Path = Path("var/cache")
+    playlists_dir: Path | None = None  # None: no playlists, every listing in turn
+    screen_index: int = 0  # 0-based here; 1-based in config.yaml
+    screen_count: int = 1
+    outputs: tuple[int, ...] = ()
+    ticker_enabled: bool = False
+    ticker_speed: float = 120.0
+    ticker_source: str = "listings"
     config_path: Path | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -232,6 +250,27 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
     if merged["theme"] not in ("day", "night", "large"):
         raise fail("theme", "must be day, night or large")
     feeds = _feeds(merged["feeds"], user, fail, rel)
+    screen = merged["screen"] if isinstance(merged["screen"], dict) else {}
+    try:
+        screen_count = int(screen.get("count", 1))
+        screen_index = int(screen.get("index", 1))
+        if screen_count < 1 or not 1 <= screen_index <= screen_count:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise fail("screen", "index must be 1 to count (e.g. index: 2, count: 3)",
+                   user.get("screen", user)) from None
+    try:
+        outputs = tuple(int(v) for v in (disp.get("outputs") or ()))
+    except (TypeError, ValueError):
+        raise fail("display", "outputs must be a list of monitor numbers such as [0, 1]",
+                   user.get("display", user)) from None
+    ticker = merged["ticker"] if isinstance(merged["ticker"], dict) else {}
+    if ticker.get("source", "listings") not in ("listings", "announcements"):
+        raise fail("ticker", "source must be listings or announcements", user.get("ticker", user))
+    try:
+        ticker_speed = float(ticker.get("speed", 120))
+    except (TypeError, ValueError):
+        raise fail("ticker", "speed must be a number (pixels per second)", user.get("ticker", user)) from None
     return Settings(
         station_name=str(merged["station"]["name"]),
         hotline=str(merged["station"]["hotline"] or ""),
@@ -257,6 +296,13 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         log_level=str(merged["log_level"]),
         feeds=feeds,
         cache_dir=rel(merged["cache_dir"]) or base_dir / "var/cache",
+        playlists_dir=rel(merged["playlists"]),
+        screen_index=screen_index - 1,
+        screen_count=max(screen_count, screen_index - 1 + len(outputs)),
+        outputs=outputs,
+        ticker_enabled=bool(ticker.get("enabled", False)),
+        ticker_speed=max(1.0, ticker_speed),
+        ticker_source=str(ticker.get("source", "listings")),
         config_path=config_path,
         raw=merged,
     )

@@ -207,10 +207,16 @@ class Slide:
     Equal slides draw equal pixels, so a slide is its own cache key.
     """
 
-    kind: str  # "jobs", "poster", "empty" (no listings yet), "black" (sleep hours)
+    kind: str  # "jobs", "poster", "empty" (no listings yet), "black" (sleep hours),
+    # and from playlists: "announcement", "live", "join", "figures", "urgent"
     listings: tuple[Listing, ...] = ()
-    poster: Poster | None = None
+    poster: Poster | None = None  # the image of a poster (or of a join slide's group QR picture)
     page: int = 0  # 0-based page number among the slides of this cycle
     pages: int = 1
     seconds: float = 12.0
     theme: str = "day"
+    title: str = ""
+    text: str = ""
+    qr: str = ""  # what the slide's QR code encodes (a URL, tel:...)
+    details: tuple[tuple[str, str], ...] = ()  # (label, value): a live stream's when/where, figures
+    cards: int = 0  # the cards a job page was cut for (0: as config.yaml says)

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 
 import pygame
 
+from . import playlist as playlist_mod
 from . import schedule
 from .config import Settings
 from .model import Problem, Severity, Slide, Snapshot, SourceResult
 from .render import pages as pages_mod
+from .render import ticker as ticker_mod
 from .render.fonts import Fonts
-from .render.layout import cards_per_page
+from .render.layout import Metrics, cards_per_page
 from .render.themes import get as get_theme
 from .store import ContentStore
 
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 
 WAKE = pygame.USEREVENT + 1
 IDLE_POLL = 0.1  # seconds between event checks while idle (10 cheap wake-ups a second)
+PLAYLIST_CHECK = 1.0  # seconds between looks (a cheap stat) at the playlist files
+NO_TICKER = ("black", "poster")
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,16 @@ class Player:
         self.first_frame_at: float | None = None
         # more sections for /status (e.g. the feeds' health), each a function returning a dict
         self.extra_state: list[Callable[[], dict]] = []
+        # Playlists: re-read when a file's size or mtime changes (checked once a second).
+        self.playlists = playlist_mod.load_dir(settings.playlists_dir)
+        self._playlists_print = playlist_mod.fingerprint(settings.playlists_dir)
+        self._playlists_checked = time.monotonic()
+        self.screen_slot = (settings.screen_index, settings.screen_count)  # (k, n), k 0-based
+        self.window: pygame.Window | None = None  # set in multi-output mode (see outputs.py)
+        self._on_key: tuple | None = None
+        self._strip: ticker_mod.Strip | None = None
+        self._strip_key: tuple | None = None
+        self._ticker_words: tuple | None = None
 
     # ----------------------------------------------------------- setup
 
@@ -125,7 +139,9 @@ class Player:
         cards = cards_per_page(lw, lh, theme, self.settings.cards_per_page)
         style = pages_mod.PageStyle(self.settings.station_name, self.settings.hotline, cards,
                                     self.settings.theme)
-        self.programme = schedule.Programme(cards, self.settings.page_seconds, self.settings.theme)
+        self.programme = schedule.Programme(cards, self.settings.page_seconds, self.settings.theme,
+                                            lh > lw)
+        self._strip_key = None
         self.cache = pages_mod.PageCache(self.fonts, style, (lw, lh), self.settings.rotation)
         self._shown = None
         self._transition = None
@@ -183,7 +199,52 @@ class Player:
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        return self.store.snapshot.problems + self._font_problems
+        return self.store.snapshot.problems + self.playlists.problems + self._font_problems
+
+    # ----------------------------------------------------------- programme
+
+    def check_playlists(self, force: bool = False) -> bool:
+        """Re-read the playlist files if any changed (a stat of each, at most once a second)."""
+        mono = time.monotonic()
+        if not force and mono - self._playlists_checked < PLAYLIST_CHECK:
+            return False
+        self._playlists_checked = mono
+        fp = playlist_mod.fingerprint(self.settings.playlists_dir)
+        if fp == self._playlists_print and not force:
+            return False
+        self._playlists_print = fp
+        self.playlists = playlist_mod.load_dir(self.settings.playlists_dir)
+        self._on_key = None
+        self._prerendered_for = None
+        log.info("playlists re-read: %d playlists%s, %d problems", len(self.playlists.playlists),
+                 ", urgent message" if self.playlists.urgent else "", len(self.playlists.problems))
+        return True
+
+    def on_screen(self, now: float) -> schedule.OnScreen:
+        """What this screen shows at ``now``; reused until its next change or new content."""
+        key = (self.store.snapshot.version, id(self.playlists), self.step, self.programme)
+        on = self._on
+        if on is not None and key == self._on_key and on.started_at <= now < on.next_change:
+            return on
+        on = self._schedule_at(now)
+        self._on_key = key
+        return on
+
+    def _schedule_at(self, now: float) -> schedule.OnScreen:
+        return schedule.at(now, self.store.snapshot, self.programme, self.step,
+                           playlists=self.playlists, screen=self.screen_slot)
+
+    def _flip(self) -> None:
+        if self.window is not None:
+            self.window.flip()
+        else:
+            pygame.display.flip()
+
+    def _update(self, rect: pygame.Rect) -> None:
+        if self.window is not None:
+            self.window.flip()  # a Window has no partial update; its flip copies the surface
+        else:
+            pygame.display.update(rect)
 
     # ----------------------------------------------------------- the loop
 
@@ -228,6 +289,8 @@ class Player:
                 self._shown = None  # repaint whole
 
     def toggle_fullscreen(self) -> None:
+        if self.window is not None:  # multi-output windows stay as they are
+            return
         self.fullscreen = not self.fullscreen
         flags = pygame.FULLSCREEN if self.fullscreen else 0
         size = (0, 0) if self.fullscreen else self._window_size()
@@ -238,9 +301,10 @@ class Player:
         """Draw what is due now; return how long the loop may sleep."""
         t0 = time.perf_counter()
         now = self.clock()
-        on = schedule.at(now, self.store.snapshot, self.programme, self.step)
+        self.check_playlists()
+        on = self.on_screen(now)
         self._on = on
-        drew = False
+        drew = ticked = False
         if on.slide != self._shown:
             self._begin(on.slide, now)
             drew = True
@@ -249,11 +313,13 @@ class Player:
             drew = True
         elif drew:
             self.screen.blit(self._shown_surface, (0, 0))
-            self._draw_clock(now, force=True)
-            pygame.display.flip()
+            self._draw_clock(now, force=True, update=False)
+            self._draw_ticker(now, update=False)
+            self._flip()
         else:
             drew = self._draw_clock(now)
-        if drew:
+            ticked = self._draw_ticker(now)
+        if drew or ticked:
             self.stats.frames += 1
             self.stats.frame_times.append(time.perf_counter() - t0)
             if len(self.stats.frame_times) > 10_000:
@@ -261,8 +327,10 @@ class Player:
             if self.first_frame_at is None:
                 self.first_frame_at = time.time()
                 log.info("first frame %.2f s after the process started", self.first_frame_seconds)
+        if drew:  # not for a ticker step alone: /status need not change 60 times a second
             self._publish(now)
-        if self._transition is not None:
+        if self._transition is not None or self._ticker_on():
+            self._prerender_next(on)
             return 0.0 if self.settings.fps <= 0 else self._frame_wait(t0)
         self._prerender_next(on)
         next_minute = (int(now // 60) + 1) * 60
@@ -307,7 +375,8 @@ class Player:
             self._transition = None
             self.screen.blit(tr.new, (0, 0))
         self._draw_clock(now, force=True, update=False)
-        pygame.display.flip()
+        self._draw_ticker(now, update=False)
+        self._flip()
 
     def _draw_clock(self, now: float, force: bool = False, update: bool = True) -> bool:
         """Draw the header clock over the page; only its small rectangle goes to the screen."""
@@ -325,12 +394,63 @@ class Player:
             surf, (x, y) = pages_mod.draw.render_clock(local, (lw, lh), get_theme(theme), self.fonts)
             rect = pygame.Rect(pages_mod.physical_rect(x, y, *surf.get_size(), (lw, lh),
                                                        self.settings.rotation))
-            surf = pages_mod.rotate(surf, self.settings.rotation).convert()
+            surf = pages_mod.rotate(surf, self.settings.rotation)
+            if pygame.display.get_surface() is not None:
+                surf = surf.convert()
             self._clock_cache = (key, surf, rect)
         _, surf, rect = self._clock_cache
         self.screen.blit(surf, rect)
         if update:
-            pygame.display.update(rect)
+            self._update(rect)
+        return True
+
+    def _ticker_on(self) -> bool:
+        return (self.settings.ticker_enabled and self._shown is not None
+                and self._shown.kind not in NO_TICKER)
+
+    def _ticker_strip(self, now: float) -> ticker_mod.Strip | None:
+        """The ticker's strip for the page shown, drawn again only when its words or look change."""
+        theme = get_theme(self._shown.theme or self.settings.theme)
+        today = dt.date.fromtimestamp(now)
+        words_key = (self.store.snapshot.version, id(self.playlists), today)
+        if self._ticker_words is None or self._ticker_words[0] != words_key:
+            self._ticker_words = (words_key, ticker_mod.ticker_items(
+                self.store.snapshot, today, self.settings.ticker_source,
+                self.playlists.announcements, self.settings.hotline))
+        items = self._ticker_words[1]
+        lw, lh = self.logical_size
+        m = Metrics.for_size(lw, lh, theme)
+        reserve = 0
+        if self._shown.pages > 1:  # keep the page number ("第 2/5 页") visible
+            n = self._shown.pages
+            reserve = round(self.fonts.width(f"第 {n}/{n} 页", max(m.min_text, m.px(44)))) + m.sp(80)
+        key = (items, theme.name, lw, lh, reserve)
+        if key != self._strip_key:
+            self._strip_key = key
+            self._strip = ticker_mod.build(items, m, theme, self.fonts, reserve)
+        return self._strip
+
+    def _draw_ticker(self, now: float, update: bool = True) -> bool:
+        """Blit this instant's window of the ticker strip over the footer; update only its rect."""
+        if not self._ticker_on():
+            return False
+        strip = self._ticker_strip(now)
+        if strip is None:
+            return False
+        lw, lh = self.logical_size
+        speed = self.settings.ticker_speed * min(lw, lh) / 1080
+        source, area = strip.window(now, speed)
+        r = strip.rect
+        rotation = self.settings.rotation
+        px, py, pw, ph = pages_mod.physical_rect(r.x, r.y, r.w, r.h, (lw, lh), rotation)
+        if rotation:
+            part = pygame.Surface((r.w, r.h))
+            part.blit(source, (0, 0), area)
+            self.screen.blit(pages_mod.rotate(part, rotation), (px, py))
+        else:
+            self.screen.blit(source, (px, py), area)
+        if update:
+            self._update(pygame.Rect(px, py, pw, ph))
         return True
 
     def _prerender_next(self, on: schedule.OnScreen) -> None:
@@ -339,7 +459,7 @@ class Player:
             return
         self._prerendered_for = on.next_change
         try:
-            upcoming = schedule.at(on.next_change + 0.001, self.store.snapshot, self.programme, self.step)
+            upcoming = self._schedule_at(on.next_change + 0.001)
             self.cache.get(upcoming.slide)
         except Exception:
             log.exception("could not prepare the next page")
@@ -374,6 +494,8 @@ class Player:
             "page": None if on is None else on.index + 1,
             "pages": None if on is None else on.count,
             "slide": None if on is None else on.slide.kind,
+            "playlist": None if on is None else on.playlist,
+            "screen": f"{self.screen_slot[0] + 1}/{self.screen_slot[1]}",
             "shown_ids": [] if on is None else [x.id for x in on.slide.listings],
             "loaded_at": snap.loaded_at.isoformat(timespec="seconds") if snap.loaded_at else None,
             "now": dt.datetime.fromtimestamp(now).isoformat(timespec="seconds"),

@@ -8,9 +8,12 @@ whose clocks agree change page together without talking to each other.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
-from .model import Listing, Slide, Snapshot
+from .model import Listing, Location, PayUnit, Poster, Slide, Snapshot
+from .playlist import Playlist, Playlists, SlideSpec, reading_seconds
+from .render.themes import get as get_theme
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class Programme:
     cards_per_page: int = 2
     seconds: float = 12.0
     theme: str = "day"
+    portrait: bool = False  # a portrait screen takes at most 3 cards a page
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class OnScreen:
     count: int
     started_at: float  # epoch seconds
     next_change: float
+    playlist: str = ""  # the name of the playlist on (empty without playlists)
 
 
 def paginate(listings: tuple[Listing, ...], per_page: int, seconds: float, theme: str) -> list[Slide]:
@@ -50,11 +55,16 @@ def slides_for(snapshot: Snapshot, today: dt.date, programme: Programme) -> list
 
 
 def at(instant: float, snapshot: Snapshot, programme: Programme, step: int = 0,
-       tz: dt.tzinfo | None = None) -> OnScreen:
-    """The slide on screen at ``instant`` (epoch seconds), ``step`` pages from the natural one.
+       tz: dt.tzinfo | None = None, playlists: Playlists | None = None,
+       screen: tuple[int, int] = (0, 1)) -> OnScreen:
+    """The slide on screen ``screen`` = (k, n) (0-based k of n) at ``instant`` (epoch seconds),
+    ``step`` pages from the natural one.
 
-    ``step`` is what the arrow keys add; the cycle wraps around.
+    ``step`` is what the arrow keys add; the cycle wraps around. Without playlists
+    and with one screen, every current listing is shown in turn, then the posters.
     """
+    if playlists or screen[1] > 1:
+        return programmed(instant, snapshot, programme, playlists or Playlists(), screen, step, tz)
     today = dt.datetime.fromtimestamp(instant, tz).date()
     slides = slides_for(snapshot, today, programme)
     period = programme.seconds
@@ -65,3 +75,215 @@ def at(instant: float, snapshot: Snapshot, programme: Programme, step: int = 0,
     # Listings expire at midnight: never hold a page past the end of its day.
     midnight = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tz).timestamp()
     return OnScreen(slides[index], index, len(slides), started, min(next_change, midnight))
+
+
+# ------------------------------------------------------------------ playlists and screens
+
+
+def _local(instant: float, tz: dt.tzinfo | None) -> dt.datetime:
+    """Naive local wall-clock time (the playlists' schedules are written in it)."""
+    return dt.datetime.fromtimestamp(instant, tz).replace(tzinfo=None)
+
+
+def _epoch(moment: dt.datetime, tz: dt.tzinfo | None) -> float:
+    return moment.timestamp() if tz is None else moment.replace(tzinfo=tz).timestamp()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The playlist on at a moment, when its run began and when the choice may next change."""
+
+    playlist: Playlist | None
+    anchor: dt.datetime | None  # the last schedule edge (a window opening or closing)
+    boundary: dt.datetime | None  # the next schedule edge
+
+
+def choose(playlists: tuple[Playlist, ...], moment: dt.datetime) -> Choice:
+    """The most specific playlist whose schedule covers ``moment`` (naive local), else the default.
+
+    Specific means: a window with dates beats one with weekdays, which beats a
+    daily time span, which beats no schedule; then the shorter span; then an
+    explicit ``priority``; ties go to the file that sorts first.
+    """
+    best: Playlist | None = None
+    best_key: tuple | None = None
+    edges: list[dt.datetime] = []
+    today = moment.date()
+    for p in playlists:
+        for w in p.windows:
+            for offset in (-2, -1, 0, 1):
+                span = w.edges(today + dt.timedelta(days=offset))
+                if span:
+                    edges.extend(span)
+            if w.covers(moment):
+                key = (p.priority, *w.specificity(), -p.order)
+                if best_key is None or key > best_key:
+                    best, best_key = p, key
+    if best is None:
+        best = next((p for p in playlists if p.is_default), None)
+    return Choice(best, max((e for e in edges if e <= moment), default=None),
+                  min((e for e in edges if e > moment), default=None))
+
+
+def _pay_per_day(listing: Listing) -> float:
+    if listing.pay is None:
+        return -1.0
+    per_day = {PayUnit.HOUR: 8, PayUnit.DAY: 1, PayUnit.WEEK: 1 / 5.5, PayUnit.MONTH: 1 / 26,
+               PayUnit.YEAR: 1 / 300}.get(listing.pay.unit)
+    if per_day is None:
+        return -1.0  # per piece or per job: not comparable
+    return (listing.pay.high or listing.pay.low) * per_day
+
+
+def sort_listings(listings: tuple[Listing, ...], how: str) -> tuple[Listing, ...]:
+    if how == "newest":
+        return tuple(sorted(listings, key=lambda x: x.starts or dt.date.min, reverse=True))
+    if how == "pay":
+        return tuple(sorted(listings, key=_pay_per_day, reverse=True))
+    if how == "expires":
+        return tuple(sorted(listings, key=lambda x: x.expires or dt.date.max))
+    if how == "title":
+        return tuple(sorted(listings, key=lambda x: x.title))
+    return listings
+
+
+def share_pages(listings: tuple[Listing, ...], cards: int, seconds: float, theme: str,
+                screen: tuple[int, int]) -> list[Slide]:
+    """This screen's share of the job pages, one slide per round of the cycle.
+
+    Page p of the cycle goes to screen p mod n in round p div n; in the last
+    round the pages wrap around. At any instant the n screens show n
+    consecutive pages (mod P), so they are disjoint, and over the rounds every
+    page is shown. When there are fewer pages than screens, pages are cut
+    smaller (down to one card) so that each screen has some.
+    """
+    k, n = screen
+    if not listings:
+        return []
+    if n > 1 and math.ceil(len(listings) / cards) < n:
+        cards = max(1, len(listings) // n)
+    pages = [listings[i:i + cards] for i in range(0, len(listings), cards)]
+    count = len(pages)
+    slides = []
+    for r in range(math.ceil(count / n)):
+        p = r * n + k
+        if count >= n:
+            p %= count
+        if p < count:
+            slides.append(Slide("jobs", pages[p], page=p, pages=count, seconds=seconds, theme=theme,
+                                cards=cards))
+        else:  # fewer listings than screens: this screen has none of its own
+            slides.append(Slide("empty", seconds=seconds, theme=theme))
+    return slides
+
+
+def figures(listings: tuple[Listing, ...]) -> tuple[tuple[str, str], ...]:
+    """What today's content says about the station: listings, employers, people wanted, pay."""
+    employers = {x.employer for x in listings if x.employer}
+    heads = sum(x.headcount or 0 for x in listings)
+    out = [("今日在招岗位", f"{len(listings)} 个"), ("招聘单位", f"{len(employers)} 家")]
+    if heads:
+        out.append(("招聘人数", f"{heads} 人"))
+    counts: dict = {}
+    for x in listings:
+        if x.settlement is not None:
+            counts[x.settlement] = counts.get(x.settlement, 0) + 1
+    out += [(f"{s.zh}岗位", f"{c} 个") for s, c in sorted(counts.items(), key=lambda kv: -kv[1])]
+    return tuple(out)
+
+
+MAX_FIGURES = 6
+
+
+def _spec_slide(spec: SlideSpec, kind: str, theme: str, page_seconds: float,
+                details: tuple[tuple[str, str], ...] | None = None) -> Slide:
+    details = spec.details if details is None else details
+    if spec.seconds:
+        seconds = spec.seconds
+    elif kind == "figures":
+        seconds = 10.0 + len(details)
+    elif kind == "poster":
+        seconds = page_seconds
+    else:
+        seconds = reading_seconds(spec.title, spec.text, *(v for _, v in details))
+    poster = Poster(spec.image, spec.image, spec.origin) if spec.image else None
+    return Slide(kind, poster=poster, seconds=seconds, theme=theme, title=spec.title, text=spec.text,
+                 qr=spec.qr, details=details)
+
+
+def cycle(playlist: Playlist | None, snapshot: Snapshot, today: dt.date, programme: Programme,
+          screen: tuple[int, int] = (0, 1)) -> list[Slide]:
+    """The slides one screen shows in one turn of ``playlist`` (None: every listing, then posters).
+
+    The durations are the same on every screen; only the job pages differ.
+    """
+    theme = (playlist.theme if playlist else None) or programme.theme
+    page_seconds = (playlist.seconds if playlist else None) or programme.seconds
+    specs = playlist.slides if playlist else (SlideSpec("jobs", Location("config.yaml")),)
+    current = snapshot.current(today)
+    max_cards = get_theme(theme).max_cards
+    slides: list[Slide] = []
+    for spec in specs:
+        if not spec.shown_on(today):
+            continue
+        if spec.kind == "jobs":
+            cards = spec.cards or (playlist.cards if playlist else None) or programme.cards_per_page
+            cards = max(1, min(cards, max_cards, 3 if programme.portrait else 4))
+            chosen = sort_listings(tuple(x for x in current if spec.filter.matches(x)), spec.sort)
+            slides += share_pages(chosen, cards, spec.seconds or page_seconds, theme, screen)
+        elif spec.kind == "figures":
+            staff = spec.details[:MAX_FIGURES]
+            auto = figures(current)[:MAX_FIGURES - len(staff)] if spec.auto_figures else ()
+            slides.append(_spec_slide(spec, "figures", theme, page_seconds, auto + staff))
+        else:
+            slides.append(_spec_slide(spec, spec.kind, theme, page_seconds))
+    if playlist is None:
+        for poster in snapshot.posters:
+            slides.append(Slide("poster", poster=poster, seconds=page_seconds, theme=theme))
+    if not slides:
+        slides.append(Slide("empty", seconds=page_seconds, theme=theme))
+    return slides
+
+
+def programmed(instant: float, snapshot: Snapshot, programme: Programme, playlists: Playlists,
+               screen: tuple[int, int] = (0, 1), step: int = 0, tz: dt.tzinfo | None = None
+               ) -> OnScreen:
+    """What screen (k, n) shows at ``instant`` under ``playlists``: urgent, sleep, or the cycle.
+
+    A cycle starts at the last schedule edge (so the night market opens on its
+    first slide), or at the Unix epoch when nothing is scheduled; slides follow
+    each other by their durations, so every screen and every restart agrees.
+    """
+    moment = _local(instant, tz)
+    today = moment.date()
+    midnight = _epoch(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()), tz)
+    urgent = playlists.urgent
+    if urgent is not None and urgent.active(moment):
+        spec = urgent.slide
+        slide = Slide("urgent", seconds=spec.seconds or 60.0, theme=urgent.theme or programme.theme,
+                      title=spec.title, text=spec.text, qr=spec.qr, details=spec.details)
+        started = _epoch(urgent.starts, tz) if urgent.starts else math.floor(instant / 60) * 60
+        ends = _epoch(urgent.until, tz) if urgent.until else math.inf
+        return OnScreen(slide, 0, 1, started, min(ends, midnight), "urgent")
+    choice = choose(playlists.playlists, moment)
+    boundary = _epoch(choice.boundary, tz) if choice.boundary else math.inf
+    if urgent is not None and urgent.starts and urgent.starts > moment:
+        boundary = min(boundary, _epoch(urgent.starts, tz))
+    anchor = _epoch(choice.anchor, tz) if choice.anchor else 0.0
+    playlist = choice.playlist
+    name = playlist.name if playlist else ""
+    if playlist is not None and playlist.sleep:
+        slide = Slide("black", seconds=60.0)
+        return OnScreen(slide, 0, 1, anchor, min(boundary, midnight), name)
+    slides = cycle(playlist, snapshot, today, programme, screen)
+    total = sum(s.seconds for s in slides)
+    pos = (instant - anchor) % total
+    i, passed = 0, 0.0
+    for i, s in enumerate(slides):  # noqa: B007 - i is used after the loop
+        if pos < passed + s.seconds:
+            break
+        passed += s.seconds
+    started = instant - (pos - passed)
+    index = (i + step) % len(slides)
+    next_change = min(started + slides[i].seconds, boundary, midnight)
+    return OnScreen(slides[index], index, len(slides), started, next_change, name)

@@ -211,17 +211,22 @@ def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Font
     m = Metrics.for_size(width, height, theme)
     pen = _Pen(fonts)
     ops: list[Op] = [Box(Rect(0, 0, width, height), theme.page_bg, role="page")]
-    if slide.kind == "black":
-        return ops
+    if slide.kind == "black":  # sleep hours: really black, whatever the theme
+        return [Box(Rect(0, 0, width, height), (0, 0, 0), role="page")]
     if slide.kind == "poster" and slide.poster is not None:
         return [Box(Rect(0, 0, width, height), (0, 0, 0), role="page"),
                 Image(slide.poster.image, Rect(0, 0, width, height), role="poster")]
     ops += _header(m, pen, theme, station)
     ops += _footer(m, pen, theme, hotline, slide)
+    if slide.kind in _slide_kinds():
+        from .slides import layout_slide
+
+        return ops + layout_slide(slide, m, theme, fonts)
     if slide.kind == "empty" or not slide.listings:
         ops += _empty(m, pen, theme, hotline)
         return ops
-    n = cards_per_page(width, height, theme, cards or len(slide.listings))
+    # Never fewer cards than the slide has listings (a playlist may ask for more than config).
+    n = cards_per_page(width, height, theme, max(slide.cards or cards or 0, len(slide.listings)))
     for listing, rect in zip(slide.listings, card_rects(m, n), strict=False):
         try:
             ops += layout_card(listing, rect, m, theme, fonts)
@@ -230,6 +235,12 @@ def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Font
                 _failed_cards.add(listing.id)
                 log.exception("card %s (%s) could not be laid out; skipped", listing.id, listing.origin)
     return ops
+
+
+def _slide_kinds() -> tuple[str, ...]:
+    from .slides import KINDS
+
+    return KINDS
 
 
 def _header(m: Metrics, pen: _Pen, theme: Theme, station: str) -> list[Op]:
@@ -250,6 +261,9 @@ def layout_clock(now: dt.datetime, m: Metrics, theme: Theme, fonts: Fonts) -> li
     text = clock_format(m, fonts).format(month=now.month, day=now.day, weekday=WEEKDAYS[now.weekday()],
                                          hm=f"{now:%H:%M}")
     w = round(fonts.width(text, size, True))
+    if w > rect.w - 2 * m.sp(40):  # a narrow (portrait) header: weekday and time only
+        text = f"星期{WEEKDAYS[now.weekday()]}  {now:%H:%M}"
+        w = round(fonts.width(text, size, True))
     top = (rect.h - pen.line(size)) // 2
     return [Box(rect, theme.header_bg, role="clock-bg"),
             pen.text(text, rect.right - m.sp(40) - w, top, size, theme.header_fg, True, "clock")]

@@ -58,6 +58,8 @@ class Theme:
     scale: float = 1.0  # text size factor; the large-print theme is bigger
     max_cards: int = 4
     radius: float = 0.018  # card corner radius, as a fraction of the screen's short side
+    urgent_bg: RGB = (159, 18, 18)  # the priority message fills the page with this
+    urgent_fg: RGB = (255, 255, 255)
 
     def text_pairs(self) -> list[tuple[str, RGB, RGB]]:
         """Every (what, text colour, background colour) this theme draws."""
@@ -70,6 +72,7 @@ class Theme:
             ("pay", self.pay, self.card_bg),
             ("phone", self.phone, self.card_bg),
             ("page", self.title, self.page_bg),
+            ("urgent", self.urgent_fg, self.urgent_bg),
         ]
         pairs += [(f"badge:{s.value}", b.fg, b.bg) for s, b in self.badges.items()]
         return pairs
@@ -123,6 +126,8 @@ NIGHT = Theme(
         Settlement.PIECE: ("#FFC58A", "#1F0C00"),
         Settlement.COMPLETION: ("#E2B8FF", "#1A0629"),
     }),
+    urgent_bg=hex_rgb("#FFE066"),
+    urgent_fg=hex_rgb("#0A0F0C"),
 )
 
 LARGE = Theme(
@@ -148,6 +153,8 @@ LARGE = Theme(
     }),
     scale=1.25,
     max_cards=2,
+    urgent_bg=hex_rgb("#FFE600"),
+    urgent_fg=hex_rgb("#000000"),
 )
 
 THEMES: dict[str, Theme] = {t.name: t for t in (DAY, NIGHT, LARGE)}

@@ -1,0 +1,144 @@
+"""The loop with a programme: hot-reloaded playlists, the urgent message, sleep hours,
+the ticker updating only its strip, and one box driving two outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import textwrap
+from pathlib import Path
+
+import pygame
+import pytest
+
+from signage import config as config_mod
+from signage.outputs import Outputs
+from signage.player import Player
+from signage.render import themes
+from signage.render.layout import Metrics, footer_height
+from signage.sources import folder
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def t(text: str) -> float:
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M").timestamp()
+
+
+@pytest.fixture
+def station(tmp_path, drop, config_file):
+    """A station folder: the demo listings, the shipped playlists, and a config.yaml."""
+    for src in (ROOT / "playlists" / "jobs").glob("*.yaml"):
+        shutil.copy(src, drop.folder / src.name)
+    pl = tmp_path / "playlists"
+    pl.mkdir()
+    for src in (ROOT / "playlists").glob("*.yaml"):
+        shutil.copy(src, pl / src.name)
+
+    def make(extra: str = "") -> tuple[config_mod.Settings, Path]:
+        text = "playlists: playlists\ndisplay: {fullscreen: false, size: [960, 540]}\n" \
+               "pages: {transition: none}\n" + textwrap.dedent(extra)
+        return config_mod.load(config_file(text)), pl
+
+    return make
+
+
+def player_at(settings, fonts, when: float) -> tuple[Player, list[float]]:
+    now = [when]
+    p = Player(settings, fonts, clock=lambda: now[0])
+    p.load(folder.scan(settings.content_dir).values())
+    p.open_display()
+    return p, now
+
+
+def test_urgent_file_takes_over_and_goes_away(station, fonts):
+    settings, pl = station()
+    p, now = player_at(settings, fonts, t("2026-11-09 10:00"))
+    p.frame()
+    before = p.state()["slide"]
+    (pl / "urgent.yaml").write_text("标题: 今天下午停电\n文字: 14:00 后暂停服务\n", encoding="utf-8")
+    assert p.check_playlists(force=True)
+    now[0] += 1
+    p.frame()
+    assert p.state()["slide"] == "urgent" and p.state()["playlist"] == "urgent"
+    w, h = p.screen.get_size()
+    assert p.screen.get_at((w // 2, h // 2))[:3] == themes.get("day").urgent_bg
+    (pl / "urgent.yaml").unlink()
+    assert p.check_playlists(force=True)
+    p.frame()
+    assert p.state()["slide"] == before
+
+
+def test_sleep_hours_draw_black_and_sleep_long(station, fonts):
+    settings, _ = station()
+    p, now = player_at(settings, fonts, t("2026-11-09 23:00") + 5)
+    wait = p.frame()
+    assert p.state()["slide"] == "black"
+    assert pygame.transform.average_color(p.screen)[:3] == (0, 0, 0)
+    assert wait >= 50  # until the next minute: nothing to draw before then
+    assert p.frame() >= 50 and p.stats.frames == 1  # nothing drawn again
+
+
+def test_the_ticker_updates_only_its_strip(station, fonts):
+    settings, _ = station("ticker: {enabled: true, speed: 120}\n")
+    p, now = player_at(settings, fonts, t("2026-11-09 10:00") + 0.2)
+    p.frame()
+    assert p._ticker_on()
+    w, h = p.screen.get_size()
+    m = Metrics.for_size(w, h, themes.get("day"))
+    top = h - footer_height(m)
+    strip = p._strip.rect
+    above = pygame.Rect(0, 0, w, top)
+    right = pygame.Rect(strip.w, top, w - strip.w, h - top)
+    before = [pygame.image.tobytes(p.screen.subsurface(r), "RGB") for r in (above, right) if r.w]
+    ticker_before = pygame.image.tobytes(p.screen.subsurface(pygame.Rect(0, top, strip.w, h - top)), "RGB")
+    now[0] += 0.37  # same page, same minute
+    wait = p.frame()
+    assert wait < 0.1  # the ticker runs at the frame rate
+    after = [pygame.image.tobytes(p.screen.subsurface(r), "RGB") for r in (above, right) if r.w]
+    ticker_after = pygame.image.tobytes(p.screen.subsurface(pygame.Rect(0, top, strip.w, h - top)), "RGB")
+    assert after == before
+    assert ticker_after != ticker_before
+
+
+def test_ticker_position_is_a_function_of_time(station, fonts):
+    settings, _ = station("ticker: {enabled: true}\n")
+    p, _ = player_at(settings, fonts, t("2026-11-09 10:00"))
+    p.frame()
+    strip = p._strip
+    speed = 100.0
+    base = 1_000_000.0 / speed * strip.period  # a whole number of turns: offset 0
+    a_surf, a_area = strip.window(base + 3 / speed, speed)
+    b_surf, b_area = strip.window(base + 4 / speed, speed)
+    assert (a_area.x, b_area.x) == (3, 4)
+    # One pixel later, the picture is the same, moved one pixel left.
+    left = pygame.image.tobytes(a_surf.subsurface(pygame.Rect(4, 0, 200, a_area.h)), "RGB")
+    right = pygame.image.tobytes(b_surf.subsurface(pygame.Rect(4, 0, 200, b_area.h)), "RGB")
+    assert left == right
+    # A quarter pixel on uses the next sub-pixel phase, not the same picture.
+    c_surf, c_area = strip.window(base + 3.25 / speed, speed)
+    assert c_area.x == 3 and c_surf is not a_surf
+
+
+def test_two_outputs_show_disjoint_listings(station, fonts):
+    settings, _ = station("display: {fullscreen: false, size: [640, 360], outputs: [0, 1]}\n")
+    assert settings.screen_count == 2
+    now = [t("2026-11-09 10:00")]
+    box = Outputs(settings, fonts, clock=lambda: now[0])
+    box.load(folder.scan(settings.content_dir).values())
+    box.open_display()
+    a, b = box.players
+    assert a.window is not None and b.window is not None and a.window is not b.window
+    assert (a.screen_slot, b.screen_slot) == ((0, 2), (1, 2))
+    seen_jobs = False
+    for _ in range(40):
+        box.frame()
+        sa, sb = a._on.slide, b._on.slide
+        assert (a._on.started_at, a._on.next_change) == (b._on.started_at, b._on.next_change)
+        ids_a, ids_b = {x.id for x in sa.listings}, {x.id for x in sb.listings}
+        assert not ids_a & ids_b
+        seen_jobs = seen_jobs or (ids_a and ids_b)
+        now[0] = a._on.next_change + 0.01
+    assert seen_jobs
+    for p in box.players:
+        p.window.destroy()
