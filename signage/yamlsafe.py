@@ -13,6 +13,7 @@ import yaml
 
 MAX_ALIASES = 50  # listings never need aliases; a "billion laughs" file needs many
 MAX_DEPTH = 20
+MAX_EXPANDED_NODES = 100_000  # nodes the aliases may stand for, counted as if copied out
 
 
 class YamlRefused(ValueError):
@@ -46,6 +47,8 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self._aliases = 0
         self._depth = 0
+        self._expanded = 0
+        self._sizes: dict[int, int] = {}
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -57,6 +60,15 @@ class _Loader(yaml.SafeLoader):
                     f"too many YAML aliases (more than {MAX_ALIASES}); file refused",
                     mark.line + 1,
                 )
+            target = self.anchors.get(self.peek_event().anchor)
+            if target is not None:
+                self._expanded += self._size(target)
+                if self._expanded > MAX_EXPANDED_NODES:
+                    raise YamlRefused(
+                        "文件里的引用（&和*）展开后太大，已拒绝读取",
+                        "YAML aliases expand to too much data; file refused",
+                        self.peek_event().start_mark.line + 1,
+                    )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -69,6 +81,19 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def _size(self, node) -> int:
+        """How many nodes ``node`` stands for when its aliases are copied out (memoised)."""
+        known = self._sizes.get(id(node))
+        if known is None:
+            if isinstance(node, yaml.MappingNode):
+                known = 1 + sum(self._size(k) + self._size(v) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                known = 1 + sum(self._size(n) for n in node.value)
+            else:
+                known = 1
+            self._sizes[id(node)] = known
+        return known
 
     def construct_located_mapping(self, node):
         data = LocatedDict()
