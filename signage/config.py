@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
         "port": 8787,  # http://127.0.0.1:PORT/status
     },
     "log_level": "info",
+    "watch": "auto",  # how the drop folder is watched: auto (native, polling when that fails), native, poll
+    "staff_badge": True,  # a small on-screen note when files in the drop folder have errors
+    "staff_badge_corner": "bottom-right",  # top-left, top-right, bottom-left or bottom-right
 }
 
 
@@ -80,6 +83,9 @@ class Settings:
     font: FontSettings = field(default_factory=FontSettings)
     status_port: int = 8787
     log_level: str = "info"
+    watch: str = "auto"
+    staff_badge: bool = True
+    staff_badge_corner: str = "bottom-right"
     config_path: Path | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -168,6 +174,10 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         raise fail("pages", "transition must be crossfade, slide or none", user.get("pages", user))
     if merged["theme"] not in ("day", "night", "large"):
         raise fail("theme", "must be day, night or large")
+    if merged["watch"] not in ("auto", "native", "poll"):
+        raise fail("watch", "must be auto, native or poll")
+    if merged["staff_badge_corner"] not in ("top-left", "top-right", "bottom-left", "bottom-right"):
+        raise fail("staff_badge_corner", "must be top-left, top-right, bottom-left or bottom-right")
     return Settings(
         station_name=str(merged["station"]["name"]),
         hotline=str(merged["station"]["hotline"] or ""),
@@ -191,6 +201,9 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         ),
         status_port=int(merged["status"]["port"]),
         log_level=str(merged["log_level"]),
+        watch=str(merged["watch"]),
+        staff_badge=bool(merged["staff_badge"]),
+        staff_badge_corner=str(merged["staff_badge_corner"]),
         config_path=config_path,
         raw=merged,
     )

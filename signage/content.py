@@ -8,7 +8,9 @@ watcher, feed pollers) that send updates to the player through ``post``.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 from .config import Settings
 from .model import SourceResult
@@ -18,15 +20,27 @@ log = logging.getLogger(__name__)
 
 Stop = Callable[[], None]
 
+# The drop folder's initial read, handed from initial_results to the watcher so that
+# the folder is not read twice at start: {folder: (when the read began, results)}.
+_first_reads: dict[Path, tuple[float, dict[str, SourceResult]]] = {}
+
 
 def initial_results(settings: Settings) -> list[SourceResult]:
     if not settings.content_dir.is_dir():
         log.warning("content folder %s does not exist yet; it will be watched when it does",
                     settings.content_dir)
         return []
-    return list(folder.scan(settings.content_dir).values())
+    began = time.time()
+    results = folder.scan(settings.content_dir)
+    _first_reads[settings.content_dir] = (began, results)
+    return list(results.values())
 
 
 def start_sources(settings: Settings, post: Callable[[object], None]) -> list[Stop]:
     """Start the background sources; returns a stop function for each."""
-    return []
+    from .watch import FolderWatcher
+
+    since, initial = _first_reads.pop(settings.content_dir, (None, None))
+    watcher = FolderWatcher(settings.content_dir, post, settings.watch, initial=initial,
+                            since=since).start()
+    return [watcher.stop]

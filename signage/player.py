@@ -21,6 +21,7 @@ import pygame
 from . import schedule
 from .config import Settings
 from .model import Problem, Severity, Slide, Snapshot, SourceResult
+from .render import badge as badge_mod
 from .render import pages as pages_mod
 from .render.fonts import Fonts
 from .render.layout import cards_per_page
@@ -89,6 +90,8 @@ class Player:
         self._prerendered_for: float | None = None
         self.fullscreen = settings.fullscreen
         self.first_frame_at: float | None = None
+        self._badge_want: tuple[int, bool] | None = None  # (files with errors, stale) to show
+        self._badge_drawn: tuple | None = None  # (state, physical rect) on screen now
 
     # ----------------------------------------------------------- setup
 
@@ -137,6 +140,8 @@ class Player:
         snap = self.store.apply_many(update.results, update.removed)
         if snap.version != before:
             self._font_problems = tuple(self._check_glyphs(snap))
+            self._badge_want = badge_mod.badge_state(self.problems, snap.stale_sources) \
+                if self.settings.staff_badge else None
             log.info("content v%d: %d listings, %d problems", snap.version, len(snap.listings),
                      len(snap.problems))
             self._prerendered_for = None
@@ -246,9 +251,11 @@ class Player:
         elif drew:
             self.screen.blit(self._shown_surface, (0, 0))
             self._draw_clock(now, force=True)
+            self._draw_badge(repaint=True)
             pygame.display.flip()
         else:
             drew = self._draw_clock(now)
+            drew = self._draw_badge() or drew
         if drew:
             self.stats.frames += 1
             self.stats.frame_times.append(time.perf_counter() - t0)
@@ -302,6 +309,7 @@ class Player:
             self._transition = None
             self.screen.blit(tr.new, (0, 0))
         self._draw_clock(now, force=True, update=False)
+        self._draw_badge(repaint=True)
         pygame.display.flip()
 
     def _draw_clock(self, now: float, force: bool = False, update: bool = True) -> bool:
@@ -321,6 +329,33 @@ class Player:
         if update:
             pygame.display.update(pygame.Rect(px, py, pw, ph))
         return True
+
+    def _draw_badge(self, repaint: bool = False) -> bool:
+        """The staff badge over the page; ``repaint``: the page under it was just drawn whole."""
+        want = self._badge_want if self._shown is not None and self._shown.kind != "black" else None
+        if repaint:
+            self._badge_drawn = None
+        elif (want and self._badge_drawn and want == self._badge_drawn[0]) or (not want and not self._badge_drawn):
+            return False
+        dirty = []
+        if self._badge_drawn is not None:  # erase the old badge with the page under it
+            rect = self._badge_drawn[1]
+            self.screen.blit(self._shown_surface, rect.topleft, rect)
+            dirty.append(rect)
+            self._badge_drawn = None
+        if want:
+            lw, lh = self.logical_size
+            theme = get_theme(self._shown.theme or self.settings.theme)
+            made = badge_mod.render_badge(*want, (lw, lh), theme, self.fonts, self.settings.staff_badge_corner)
+            if made is not None:
+                surf, r = made
+                px, py, pw, ph = pages_mod.physical_rect(r.x, r.y, r.w, r.h, (lw, lh), self.settings.rotation)
+                self.screen.blit(pages_mod.rotate(surf, self.settings.rotation), (px, py))
+                self._badge_drawn = (want, pygame.Rect(px, py, pw, ph))
+                dirty.append(self._badge_drawn[1])
+        if dirty and not repaint:
+            pygame.display.update(dirty)
+        return bool(dirty)
 
     def _prerender_next(self, on: schedule.OnScreen) -> None:
         """Draw the next page now, in idle time, so the change costs no rendering."""
