@@ -52,6 +52,9 @@ CHECK_SECONDS = 1.0  # how often the observer's health and the folder's presence
 MISSED_AGE = 2.0  # a change older than this that no event reported was missed by the observer
 
 
+_UNKNOWN = object()
+
+
 def _has_errors(result: SourceResult) -> bool:
     return not result.ok or any(p.severity is Severity.ERROR for p in result.problems)
 
@@ -110,7 +113,7 @@ class FolderWatcher:
         self._good: dict[str, SourceResult] = {}
         self._settling: dict[str, folder.Signature | None] = {}
         self._deferred: dict[str, float] = {}
-        self._report: str | None = None
+        self._report: str | None | object = _UNKNOWN  # what the report file says now
         self._observer = None
         self._root_missing_logged = False
         # shared with the observer thread, under the lock
@@ -171,10 +174,12 @@ class FolderWatcher:
             try:
                 if next_check <= time.monotonic():
                     next_check = time.monotonic() + CHECK_SECONDS
-                    if self._check_observer() or first:
+                    if self._check_observer():  # (re)started: the folder is there, read what changed
                         self._take(self._reconcile(self.root, initial=first))
-                        first = False
-                        self.ready.set()
+                        if first:
+                            self._refresh_report()  # also replaces a report left by an earlier run
+                            first = False
+                            self.ready.set()
                     if time.monotonic() >= next_rescan and self.root.is_dir():
                         next_rescan = time.monotonic() + self.rescan_seconds
                         self._safety_rescan()
@@ -308,6 +313,8 @@ class FolderWatcher:
             if key in self._results and sig is not None and sig == self._sigs.get(key):
                 continue
             changed[key] = self._load(path, key, sig)
+        if not start.is_dir():  # vanished while we looked (an unmounted share): change nothing
+            return {}, set()
         prefix = "" if start == self.root else folder.key_of(start, self.root) + "/"
         removed = {k for k in self._results if k.startswith(prefix) and k not in seen}
         return changed, removed

@@ -287,3 +287,38 @@ def test_symlink_out_of_folder_is_refused(watched, tmp_path):
     assert "link.yaml" in text and "文件夹外面" in text
     assert shown.titles() == []
 
+
+
+def test_report_at_start_and_stale_report_removed(drop):
+    root = drop.folder
+    (root / folder.REPORT_NAME).write_text("旧报告", encoding="utf-8")
+    shown = Shown()
+    w = FolderWatcher(root, shown.post, "native", quiet=0.05).start()
+    try:
+        assert w.ready.wait(10)
+        eventually(lambda: report_of(root) is None)
+    finally:
+        w.stop()
+    (root / "bad.yaml").write_text("岗位: 坏\n电话: 1\n", encoding="utf-8")
+    initial = folder.scan(root)
+    w = FolderWatcher(root, shown.post, "native", initial=initial, since=0, quiet=0.05).start()
+    try:
+        assert w.ready.wait(10)
+        assert "bad.yaml" in eventually(lambda: report_of(root))
+    finally:
+        w.stop()
+
+
+def test_folder_appearing_later_is_watched(tmp_path):
+    root = tmp_path / "later"
+    shown = Shown()
+    w = FolderWatcher(root, shown.post, "native", quiet=0.05).start()
+    try:
+        root.mkdir()
+        (root / "a.yaml").write_text(listing_yaml("后来的"), encoding="utf-8")
+        assert w.ready.wait(10)
+        eventually(lambda: shown.titles() == ["后来的"])
+        (root / "b.yaml").write_text(listing_yaml("又一个"), encoding="utf-8")
+        eventually(lambda: shown.titles() == ["又一个", "后来的"])
+    finally:
+        w.stop()
