@@ -65,11 +65,15 @@ def report_text(results: Mapping[str, SourceResult], stale: Collection[str] = ()
     lines = ["招聘文件问题报告 / Problems in the listing files", ""]
     if now is not None:
         lines += [f"更新时间 / Updated: {now:%Y-%m-%d %H:%M:%S}", ""]
+    warned = len(bad) - len(errors)
+    counts_zh = "，".join(x for x in (f"{len(errors)} 个文件有错误" if errors else "",
+                                      f"{warned} 个文件有提醒" if warned else "") if x)
+    counts_en = ", ".join(x for x in (f"{len(errors)} file(s) with errors" if errors else "",
+                                      f"{warned} file(s) with warnings" if warned else "") if x)
     lines += [
-        f"有 {len(errors)} 个文件有错误，{len(bad) - len(errors)} 个文件有提醒。"
-        "改好并保存后，屏幕和这份报告会自动更新；全部改好后，这份报告会自动删除。",
-        f"{len(errors)} file(s) with errors, {len(bad) - len(errors)} with warnings. Fix and save: "
-        "the screens and this report update by themselves; the report is deleted when all is well.",
+        f"有 {counts_zh}。改好并保存后，屏幕和这份报告会自动更新；全部改好后，这份报告会自动删除。",
+        f"{counts_en}. Fix and save: the screens and this report update by themselves; "
+        "the report is deleted when all is well.",
         "",
     ]
     for key in sorted(bad):
