@@ -189,13 +189,31 @@ def test_xlsx_zip_bomb_is_refused(drop):
 
 
 def test_image_alone_becomes_a_poster(drop):
+    import pygame
+
     path = drop.folder / "招工海报.jpg"
-    path.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 100)
+    pygame.image.save(pygame.Surface((320, 180)), str(path))
     result = load(path)
     assert result.posters[0].image == str(path.resolve()) and not result.listings
     fake = drop.folder / "fake.png"
     fake.write_text("not an image")
     assert not load(fake).ok
+    truncated = drop.folder / "cut.jpg"
+    truncated.write_bytes(path.read_bytes()[:8])
+    assert not load(truncated).ok
+
+
+def test_image_that_would_decode_to_gigabytes_is_refused(drop):
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">II5B", 60000, 60000, 8, 2, 0, 0, 0)
+    png = (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
+           + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)) + b"\x00" * 100)
+    path = drop.folder / "bomb.png"
+    path.write_bytes(png)
+    result = load(path)
+    assert not result.ok and "60000" in result.problems[0].zh
 
 
 def test_scan_drops_posters_named_by_listings(drop):

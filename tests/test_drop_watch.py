@@ -322,3 +322,24 @@ def test_folder_appearing_later_is_watched(tmp_path):
         eventually(lambda: shown.titles() == ["又一个", "后来的"])
     finally:
         w.stop()
+
+
+def test_polling_never_reads_a_file_still_being_written(watched):
+    """A slow copy onto a share: the file is half written for a while. Polling reads it
+    only once its size and mtime stopped changing, so no broken read ever reaches the screen."""
+    root, shown, start = watched
+    start("poll", poll_seconds=0.1, settle=1.0)
+    text = listing_yaml("慢慢写完", 说明="很长的说明" * 20).encode("utf-8")
+    import time
+
+    with open(root / "slow.yaml", "wb") as f:
+        f.write(b'\xe5\xb2\x97\xe4\xbd\x8d: "')  # '岗位: "' - an unclosed quote: broken until done
+        f.flush()
+        for i in range(0, len(text), 40):
+            time.sleep(0.03)
+            f.write(text[i:i + 40].replace(b"\n", b" "))
+            f.flush()
+    (root / "slow.yaml").write_bytes(text)
+    eventually(lambda: shown.titles() == ["慢慢写完"])
+    reads = [r for u in shown.updates for r in u.results if r.key == "slow.yaml"]
+    assert all(r.ok and r.listings for r in reads), reads

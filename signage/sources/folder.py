@@ -123,7 +123,7 @@ def _load(path: Path, root: Path, key: str) -> SourceResult:
         return _too_big(key, cap)
     base_dir = str(path.parent)
     if suffix in images.IMAGE_SUFFIXES:
-        return images.load_image(path, key, data[:16])
+        return images.load_image(path, key, data)
     if suffix == ".xlsx":
         return table.load_xlsx_bytes(data, key, base_dir)
     try:
