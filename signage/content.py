@@ -32,6 +32,7 @@ def initial_results(settings: Settings) -> list[SourceResult]:
         return []
     began = time.time()
     results = folder.scan(settings.content_dir)
+    _first_reads.clear()  # one drop folder per process; keep only the latest read
     _first_reads[settings.content_dir] = (began, results)
     return list(results.values())
 

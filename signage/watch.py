@@ -15,6 +15,9 @@ over: moved/created, no modified), vim's dance (rename to ``file~``, write new,
 delete backup). The worker therefore does not trust event kinds: for every
 noted path it looks at what is on disk now. Directory events are reconciled by
 comparing file signatures (size, mtime, inode), so only changed files are read.
+Paths are filtered here (``folder.ignored_under``, on the parts below the drop
+folder) rather than with watchdog's ``patterns``, which watchdog 7 matches
+against the full path.
 
 Robustness: ``watch: auto`` starts the native (inotify) observer and falls back
 to polling when it cannot start (inotify limits raise OSError) or when the
@@ -276,12 +279,16 @@ class FolderWatcher:
 
     def _safety_rescan(self) -> None:
         """Compare signatures with the disk; changes nobody reported mean the observer misses them."""
+        with self._cond:
+            pending = {folder.key_of(Path(p), self.root) for p in self._dirty}
         changed, removed = self._reconcile(self.root)
         if not changed and not removed:
             return
         now = time.time()
-        old = [k for k in changed if (self._sigs.get(k) or (0, 0, 0))[1] / 1e9 < now - MISSED_AGE]
-        if (old or removed) and self.mode == "auto" and self.using == "native":
+        missed = [k for k in changed if k not in pending
+                  and (self._sigs.get(k) or (0, 0, 0))[1] / 1e9 < now - MISSED_AGE]
+        missed += [k for k in removed if k not in pending]
+        if missed and self.mode == "auto" and self.using == "native":
             log.warning("watch: the native observer missed changes in %s (a network share?); "
                         "switching to polling", self.root)
             self.using = "poll"
