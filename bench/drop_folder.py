@@ -105,7 +105,7 @@ def reload_latency(mode: str, writes: int, fonts, others: int = 0) -> list[float
         player.seen = threading.Event()
         player.in_store_is_enough = others > 0
         since = time.time()
-        initial = folder.scan(root)
+        initial = folder.read_all(root)
         player.load(initial.values())
         watcher = FolderWatcher(root, player.post, mode, initial=initial, since=since).start()
         watcher.ready.wait(10)
@@ -190,7 +190,7 @@ def one_change(root: Path, repeats: int = 30) -> list[float]:
 
 def one_change_through_watcher(root: Path, n: int, repeats: int = 20) -> list[float]:
     store = ContentStore()
-    initial = folder.scan(root)
+    initial = folder.read_all(root)
     store.apply_many(initial.values())
     done = threading.Event()
     want: list[str] = []

@@ -31,10 +31,10 @@ def initial_results(settings: Settings) -> list[SourceResult]:
                     settings.content_dir)
         return []
     began = time.time()
-    results = folder.scan(settings.content_dir)
+    results = folder.read_all(settings.content_dir)
     _first_reads.clear()  # one drop folder per process; keep only the latest read
     _first_reads[settings.content_dir] = (began, results)
-    return list(results.values())
+    return list(folder.drop_referenced_posters(results).values())
 
 
 def start_sources(settings: Settings, post: Callable[[object], None]) -> list[Stop]:

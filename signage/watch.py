@@ -85,8 +85,9 @@ class FolderWatcher:
         root: the drop folder.
         post: called (from the worker thread) with each ``Update``.
         mode: ``auto``, ``native`` or ``poll``.
-        initial: the reads the player already has (from ``folder.scan``); without
-            it, the watcher reads the whole folder itself and posts it.
+        initial: the reads the player already has, as ``folder.read_all`` returns them
+            (before ``drop_referenced_posters``); without it, the watcher reads the whole
+            folder itself and posts it.
         since: when ``initial`` was read (``time.time()``); files changed after it are read again.
         write_report: keep ``_错误报告.txt`` in the folder.
         native_observer: the native observer class (injectable for tests).
@@ -305,11 +306,12 @@ class FolderWatcher:
             since_ns = int(((self._since or 0) - 1.0) * 1e9)  # a second of margin for coarse clocks
             for key, result in self._initial.items():
                 sig = folder.signature(self.root / key)
-                self._results[key] = self._posted[key] = result
+                self._results[key] = result
                 if sig is not None and sig[1] < since_ns:
                     self._sigs[key] = sig
                 if not _has_errors(result) or result.ok:
                     self._good[key] = result
+            self._posted = folder.drop_referenced_posters(self._results)  # what the player has
             self._initial = None
         changed: dict[str, SourceResult] = {}
         seen: set[str] = set()
@@ -383,7 +385,7 @@ class FolderWatcher:
         shown = folder.drop_referenced_posters(self._results)
         out = [shown[k] for k in changed]
         out += [r for k, r in shown.items()
-                if k not in changed and (r.posters or self._results[k].posters) and r is not self._posted.get(k)]
+                if k not in changed and self._results[k].posters and r != self._posted.get(k)]
         for r in out:
             self._posted[r.key] = r
         self.batches += 1

@@ -263,7 +263,7 @@ def test_initial_read_is_not_repeated(drop, tmp_path):
     import time
 
     since = time.time()
-    initial = folder.scan(root)
+    initial = folder.read_all(root)
     shown = Shown()
     shown.store.apply_many(initial.values())
     (root / "4.yaml").unlink()  # between the scan and the watcher's start
@@ -300,7 +300,7 @@ def test_report_at_start_and_stale_report_removed(drop):
     finally:
         w.stop()
     (root / "bad.yaml").write_text("岗位: 坏\n电话: 1\n", encoding="utf-8")
-    initial = folder.scan(root)
+    initial = folder.read_all(root)
     w = FolderWatcher(root, shown.post, "native", initial=initial, since=0, quiet=0.05).start()
     try:
         assert w.ready.wait(10)
@@ -343,3 +343,26 @@ def test_polling_never_reads_a_file_still_being_written(watched):
     eventually(lambda: shown.titles() == ["慢慢写完"])
     reads = [r for u in shown.updates for r in u.results if r.key == "slow.yaml"]
     assert all(r.ok and r.listings for r in reads), reads
+
+
+def test_picture_becomes_a_poster_again_when_its_listing_goes(drop):
+    root = drop.folder
+    (root / "pic.png").write_bytes(PNG)
+    (root / "a.yaml").write_text(listing_yaml("带图片", 图片="pic.png"), encoding="utf-8")
+    import time
+
+    since = time.time() + 5  # as if read just now: nothing is read again
+    raw = folder.read_all(root)
+    shown = Shown()
+    shown.store.apply_many(folder.drop_referenced_posters(raw).values())
+    assert not shown.snapshot.posters
+    w = FolderWatcher(root, shown.post, "native", initial=raw, since=since, quiet=0.05).start()
+    try:
+        assert w.ready.wait(10)
+        (root / "b.yaml").write_text(listing_yaml("别的"), encoding="utf-8")
+        eventually(lambda: shown.titles() == ["别的", "带图片"])
+        assert not shown.snapshot.posters and w.files_read == 1
+        (root / "a.yaml").unlink()
+        eventually(lambda: shown.titles() == ["别的"] and len(shown.snapshot.posters) == 1)
+    finally:
+        w.stop()

@@ -203,21 +203,19 @@ def files_under(root: Path, start: Path | None = None) -> Iterator[Path]:
                 yield path
 
 
-def scan(root: Path, sigs: dict[str, Signature] | None = None) -> dict[str, SourceResult]:
-    """Every wanted file under ``root`` (recursively), read.
+def scan(root: Path) -> dict[str, SourceResult]:
+    """Every wanted file under ``root`` (recursively), read, as the screens should show them."""
+    return drop_referenced_posters(read_all(root))
 
-    When ``sigs`` is given, each file's signature, taken before reading it, is put there.
-    """
+
+def read_all(root: Path) -> dict[str, SourceResult]:
+    """Every wanted file under ``root``, each read on its own (see ``drop_referenced_posters``)."""
     results: dict[str, SourceResult] = {}
-    if not root.is_dir():
-        return results
-    for path in files_under(root):
-        sig = signature(path)
-        result = load_file(path, root)
-        results[result.key] = result
-        if sigs is not None and sig is not None:
-            sigs[result.key] = sig
-    return drop_referenced_posters(results)
+    if root.is_dir():
+        for path in files_under(root):
+            result = load_file(path, root)
+            results[result.key] = result
+    return results
 
 
 def drop_referenced_posters(results: Mapping[str, SourceResult]) -> dict[str, SourceResult]:
