@@ -106,7 +106,7 @@ def write_report(root: Path, text: str | None) -> bool:
         fd, tmp = tempfile.mkstemp(prefix="_", suffix=".tmp", dir=root)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(text.encode("utf-8-sig"))
+                f.write(text.encode("utf-8-sig", errors="replace"))  # odd file names
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
