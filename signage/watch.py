@@ -52,6 +52,7 @@ SETTLE = 0.4  # polling: a file's size and mtime must stay the same this long
 POLL_SECONDS = 1.0  # polling observer interval
 RESCAN_SECONDS = 20.0  # safety-net rescan of signatures (catches what the observer missed)
 CHECK_SECONDS = 1.0  # how often the observer's health and the folder's presence are checked
+LOGGED_PROBLEMS = 10  # per file read; the report has them all
 MISSED_AGE = 2.0  # a change older than this that no event reported was missed by the observer
 
 
@@ -179,8 +180,12 @@ class FolderWatcher:
                 if next_check <= time.monotonic():
                     next_check = time.monotonic() + CHECK_SECONDS
                     if self._check_observer():  # (re)started: the folder is there, read what changed
-                        self._take(self._reconcile(self.root, initial=first))
+                        changes = self._reconcile(self.root, initial=first)
+                        self._take(changes)
                         if first:
+                            for key in sorted(set(self._results) - set(changes[0])):
+                                if self._results[key].problems:  # read at start, not logged yet
+                                    self._log_read(self._results[key])
                             self._refresh_report()  # also replaces a report left by an earlier run
                             first = False
                             self.ready.set()
@@ -390,11 +395,7 @@ class FolderWatcher:
             self._posted[r.key] = r
         self.batches += 1
         for key in sorted(changed):
-            r = changed[key]
-            errors = sum(p.severity is Severity.ERROR for p in r.problems) + (not r.ok)
-            log.info("drop folder: %s read: %d listings%s%s", key, len(r.listings),
-                     f", {len(r.posters)} poster" if r.posters else "",
-                     f", {errors} errors" if errors else "")
+            self._log_read(changed[key])
         for key in sorted(removed):
             log.info("drop folder: %s removed; its listings leave the screens", key)
         try:
@@ -402,6 +403,15 @@ class FolderWatcher:
         except Exception:
             log.exception("watch: handing the update to the player failed")
         self._refresh_report()
+
+    @staticmethod
+    def _log_read(r: SourceResult) -> None:
+        errors = sum(p.severity is Severity.ERROR for p in r.problems) + (not r.ok)
+        log.info("drop folder: %s read: %d listings%s%s", r.key, len(r.listings),
+                 f", {len(r.posters)} poster" if r.posters else "", f", {errors} errors" if errors else "")
+        for problem in r.problems[:LOGGED_PROBLEMS]:
+            log.log(logging.WARNING if problem.severity is Severity.ERROR else logging.INFO,
+                    "drop folder: %s", " | ".join(line.strip() for line in report.problem_lines(problem)))
 
     def stale(self) -> set[str]:
         return {k for k, r in self._results.items()

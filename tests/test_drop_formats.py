@@ -336,3 +336,18 @@ def test_validate_covers_every_format(drop, config_file, capsys):
     text = capsys.readouterr().out
     assert "e.csv 第 2 行 B 列" in text and "row 2, column B" in text
     assert main(["--config", str(cfg), "validate", str(drop.folder / "nope.yaml")]) == 1
+
+
+def test_pure_python_yaml_loader_has_the_same_guards(drop, monkeypatch):
+    """Without libyaml the pure-Python parser is used; it must refuse the same files."""
+    from signage import yamlsafe
+
+    monkeypatch.setattr(yamlsafe, "_FastLoader", yamlsafe._Loader)
+    assert load(drop("ok.yaml", listing_yaml("纯 Python"))).listings[0].title == "纯 Python"
+    names = "abcdefghi"
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"{n}: &{n} [" + ", ".join([f"*{p}"] * 10) + "]" for p, n in zip(names, names[1:], strict=False)]
+    assert not load(drop("laughs.yaml", "\n".join(lines) + "\n")).ok
+    assert not load(drop("deep.yaml", "岗位: " + "[" * 5000 + "]" * 5000 + "\n")).ok
+    bad = load(drop("bad.yaml", "岗位: x\n电话 13812345678\n  工资: [\n"))
+    assert not bad.ok and bad.problems[0].where.line is not None
