@@ -187,9 +187,10 @@ def cmd_validate(settings, args) -> int:
             "problems": [p.as_dict() for p in problems],
         }, ensure_ascii=False, indent=2))
     else:
+        from .sources.report import problem_lines
+
         for p in problems:
-            tag = "错误 error" if p.severity is Severity.ERROR else "提醒 warning"
-            print(f"{p.where}: [{tag}] {p.zh}\n    {p.en}")
+            print("\n".join(problem_lines(p)))
         print(f"{len(results)} 个文件, {listings} 条招聘可以显示, {len(errors)} 个错误 / "
               f"{len(results)} files, {listings} listings ok, {len(errors)} errors")
     return 1 if errors else 0

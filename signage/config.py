@@ -76,6 +76,9 @@ DEFAULTS: dict[str, Any] = {
     #   image_max_bytes: 3000000
     "feeds": [],
     "cache_dir": "var/cache",  # last good copy of each feed and its images
+    "watch": "auto",  # how the drop folder is watched: auto (native, polling when that fails), native, poll
+    "staff_badge": True,  # a small on-screen note when files in the drop folder have errors
+    "staff_badge_corner": "bottom-right",  # top-left, top-right, bottom-left or bottom-right
 }
 
 
@@ -161,6 +164,9 @@ class Settings:
     ticker_enabled: bool = False
     ticker_speed: float = 120.0
     ticker_source: str = "listings"
+    watch: str = "auto"
+    staff_badge: bool = True
+    staff_badge_corner: str = "bottom-right"
     config_path: Path | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -271,6 +277,10 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         ticker_speed = float(ticker.get("speed", 120))
     except (TypeError, ValueError):
         raise fail("ticker", "speed must be a number (pixels per second)", user.get("ticker", user)) from None
+    if merged["watch"] not in ("auto", "native", "poll"):
+        raise fail("watch", "must be auto, native or poll")
+    if merged["staff_badge_corner"] not in ("top-left", "top-right", "bottom-left", "bottom-right"):
+        raise fail("staff_badge_corner", "must be top-left, top-right, bottom-left or bottom-right")
     return Settings(
         station_name=str(merged["station"]["name"]),
         hotline=str(merged["station"]["hotline"] or ""),
@@ -303,6 +313,9 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         ticker_enabled=bool(ticker.get("enabled", False)),
         ticker_speed=max(1.0, ticker_speed),
         ticker_source=str(ticker.get("source", "listings")),
+        watch=str(merged["watch"]),
+        staff_badge=bool(merged["staff_badge"]),
+        staff_badge_corner=str(merged["staff_badge_corner"]),
         config_path=config_path,
         raw=merged,
     )

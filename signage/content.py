@@ -8,7 +8,9 @@ watcher, feed pollers) that send updates to the player through ``post``.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 from .config import Settings
 from .model import SourceResult
@@ -17,6 +19,10 @@ from .sources import folder
 log = logging.getLogger(__name__)
 
 Stop = Callable[[], None]
+
+# The drop folder's initial read, handed from initial_results to the watcher so that
+# the folder is not read twice at start: {folder: (when the read began, results)}.
+_first_reads: dict[Path, tuple[float, dict[str, SourceResult]]] = {}
 
 
 def initial_results(settings: Settings) -> list[SourceResult]:
@@ -28,7 +34,11 @@ def _folder_results(settings: Settings) -> list[SourceResult]:
         log.warning("content folder %s does not exist yet; it will be watched when it does",
                     settings.content_dir)
         return []
-    return list(folder.scan(settings.content_dir).values())
+    began = time.time()
+    results = folder.read_all(settings.content_dir)
+    _first_reads.clear()  # one drop folder per process; keep only the latest read
+    _first_reads[settings.content_dir] = (began, results)
+    return list(folder.drop_referenced_posters(results).values())
 
 
 def feed_cached_results(settings: Settings) -> list[SourceResult]:
@@ -56,7 +66,12 @@ def _refresh_status(player) -> None:
 
 def start_sources(settings: Settings, post: Callable[[object], None]) -> list[Stop]:
     """Start the background sources; returns a stop function for each."""
-    stops: list[Stop] = []
+    from .watch import FolderWatcher
+
+    since, initial = _first_reads.pop(settings.content_dir, (None, None))
+    watcher = FolderWatcher(settings.content_dir, post, settings.watch, initial=initial,
+                            since=since).start()
+    stops: list[Stop] = [watcher.stop]
     if settings.feeds:
         from .feedpoll import FeedBoard, start_all
 

@@ -13,6 +13,7 @@ import yaml
 
 MAX_ALIASES = 50  # listings never need aliases; a "billion laughs" file needs many
 MAX_DEPTH = 20
+MAX_EXPANDED_NODES = 100_000  # nodes the aliases may stand for, counted as if copied out
 
 
 class YamlRefused(ValueError):
@@ -41,11 +42,14 @@ class LocatedList(list):
     item_lines: list
 
 
-class _Loader(yaml.SafeLoader):
-    def __init__(self, stream):
-        super().__init__(stream)
+class _Guards:
+    """Alias and depth guards while composing, and constructors that remember lines."""
+
+    def _init_guards(self):
         self._aliases = 0
         self._depth = 0
+        self._expanded = 0
+        self._sizes: dict[int, int] = {}
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -57,6 +61,15 @@ class _Loader(yaml.SafeLoader):
                     f"too many YAML aliases (more than {MAX_ALIASES}); file refused",
                     mark.line + 1,
                 )
+            target = self.anchors.get(self.peek_event().anchor)
+            if target is not None:
+                self._expanded += self._size(target)
+                if self._expanded > MAX_EXPANDED_NODES:
+                    raise YamlRefused(
+                        "文件里的引用（&和*）展开后太大，已拒绝读取",
+                        "YAML aliases expand to too much data; file refused",
+                        self.peek_event().start_mark.line + 1,
+                    )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -69,6 +82,19 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def _size(self, node) -> int:
+        """How many nodes ``node`` stands for when its aliases are copied out (memoised)."""
+        known = self._sizes.get(id(node))
+        if known is None:
+            if isinstance(node, yaml.MappingNode):
+                known = 1 + sum(self._size(k) + self._size(v) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                known = 1 + sum(self._size(n) for n in node.value)
+            else:
+                known = 1
+            self._sizes[id(node)] = known
+        return known
 
     def construct_located_mapping(self, node):
         data = LocatedDict()
@@ -100,9 +126,37 @@ class _Loader(yaml.SafeLoader):
         return self.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_located_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_located_sequence)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_timestamp_as_text)
+class _Loader(_Guards, yaml.SafeLoader):
+    """The pure-Python loader."""
+
+    def __init__(self, stream):
+        yaml.SafeLoader.__init__(self, stream)
+        self._init_guards()
+
+
+_LOADERS = [_Loader]
+_FastLoader: type = _Loader
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml._yaml import CParser
+
+    class _FastLoader(_Guards, yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor,
+                      yaml.resolver.Resolver):
+        """libyaml scans and parses (about 8x faster); composing stays in Python, so the
+        alias and depth guards still see every node."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._init_guards()
+
+    _LOADERS.append(_FastLoader)
+
+for _cls in _LOADERS:
+    _cls.add_constructor("tag:yaml.org,2002:map", _Guards.construct_located_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:seq", _Guards.construct_located_sequence)
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _Guards.construct_timestamp_as_text)
 
 
 def load_all(text: str) -> list[Any]:
@@ -112,7 +166,7 @@ def load_all(text: str) -> list[Any]:
         yaml.YAMLError: the text is not YAML (has ``problem_mark`` for the place).
         YamlRefused: the text is YAML we will not take (aliases, depth, odd keys).
     """
-    loader = _Loader(text)
+    loader = _FastLoader(text)
     try:
         docs = []
         while loader.check_node():
@@ -120,6 +174,12 @@ def load_all(text: str) -> list[Any]:
         return docs
     except RecursionError as exc:
         raise YamlRefused("文件嵌套层数太深，已拒绝读取", "nesting too deep; file refused") from exc
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own limit
+            mark = getattr(exc, "problem_mark", None)
+            raise YamlRefused("文件嵌套层数太深，已拒绝读取", "nesting too deep; file refused",
+                              mark.line + 1 if mark else None) from exc
+        raise
     finally:
         loader.dispose()
 

@@ -1,58 +1,139 @@
-"""The staff drop folder: files in, listings and located problems out.
+"""The staff drop folder: files in, listings, posters and located problems out.
 
-``load_file`` reads one file; ``scan`` reads a whole folder. Neither raises for
-bad content: everything wrong becomes a :class:`Problem` naming file and line.
+``load_file`` reads one file (YAML, CSV, Excel ``.xlsx`` or an image); ``scan``
+reads a whole folder. Neither raises for bad content: everything wrong becomes
+a :class:`Problem` naming file and line. Hostile files (too big, binary, not a
+regular file, a link leading out of the folder) are refused with a message.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import os
+import stat
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from .. import yamlsafe
-from ..model import Location, Problem, SourceResult
+from ..model import Location, Problem, Severity, SourceResult
+from . import images, table
+from .decode import Undecodable, decode_text
 from .normalise import canonical_field, listing_from_mapping
 
 log = logging.getLogger(__name__)
 
-LISTING_SUFFIXES = {".yaml", ".yml"}
+YAML_SUFFIXES = {".yaml", ".yml"}
+LISTING_SUFFIXES = YAML_SUFFIXES | {".csv", ".xlsx"}
+# Files staff may well drop that we cannot read: they get a friendly warning, not silence.
+UNSUPPORTED_SUFFIXES = {".xls", ".et", ".doc", ".docx", ".wps", ".pdf", ".ods", ".numbers",
+                        ".gif", ".bmp", ".webp", ".heic", ".tif", ".tiff"}
+READ_SUFFIXES = LISTING_SUFFIXES | images.IMAGE_SUFFIXES | UNSUPPORTED_SUFFIXES
 MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_XLSX_BYTES = 10 * 1024 * 1024
 REPORT_NAME = "_错误报告.txt"
+
+Signature = tuple[int, int, int]  # size, mtime in ns, inode: changes when the file does
 
 
 def is_ignored(path: Path) -> bool:
     """Editors' temporary and lock files, hidden files and our own report."""
     name = path.name
     return (
-        name.startswith((".", "~$", "_"))
-        or name.endswith(("~", ".swp", ".swx", ".tmp", ".part", ".crdownload"))
+        name.startswith((".", "~$", "_", "~"))
+        or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", ".bak"))
         or ".goutputstream-" in name
     )
 
 
 def wanted(path: Path) -> bool:
-    return path.suffix.lower() in LISTING_SUFFIXES and not is_ignored(path)
+    return path.suffix.lower() in READ_SUFFIXES and not is_ignored(path)
+
+
+def ignored_under(path: Path, root: Path) -> bool:
+    """Whether ``path`` or a folder between it and ``root`` is ignored (hidden, ``_``...)."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return True
+    return any(is_ignored(Path(part)) for part in parts)
+
+
+def key_of(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+_key = key_of
+
+
+def signature(path: Path) -> Signature | None:
+    """Size, mtime and inode of a file (following a link), or None when it is gone."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 def load_file(path: Path, root: Path) -> SourceResult:
     """Read one file of the drop folder into a SourceResult (never raises)."""
-    key = _key(path, root)
+    key = key_of(path, root)
     try:
-        data = path.read_bytes()
+        return _load(path, root, key)
+    except Exception as exc:  # a bug must not take the player down: report it as a problem
+        log.exception("reading %s failed", path)
+        return _unreadable(key, f"读取这个文件时程序出错（{type(exc).__name__}），请把文件发给技术人员",
+                           f"internal error while reading this file: {exc!r}")
+
+
+def _load(path: Path, root: Path, key: str) -> SourceResult:
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                return _unreadable(key, "这是一个指向文件夹外面的快捷方式（链接），为了安全没有读取。请把文件本身复制进来",
+                                   f"a link leading outside the drop folder (to {target}); refused. "
+                                   "Copy the file itself into the folder")
+            st = os.stat(path)
     except OSError as exc:
         return _unreadable(key, "文件打不开", f"cannot open the file: {exc.strerror or exc}")
-    if len(data) > MAX_FILE_BYTES:
-        return _unreadable(key, f"文件太大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB），没有读取",
-                           f"file larger than {MAX_FILE_BYTES // 1024 // 1024} MB; not read")
+    if stat.S_ISDIR(st.st_mode):
+        return SourceResult(key)
+    if not stat.S_ISREG(st.st_mode):
+        return _unreadable(key, "这不是普通文件，没有读取", "not a regular file; not read")
+    suffix = path.suffix.lower()
+    if suffix in UNSUPPORTED_SUFFIXES:
+        return _unsupported(key, suffix)
+    cap = (images.MAX_IMAGE_BYTES if suffix in images.IMAGE_SUFFIXES
+           else MAX_XLSX_BYTES if suffix == ".xlsx" else MAX_FILE_BYTES)
+    if st.st_size > cap:
+        return _too_big(key, cap)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return _unreadable(key, "文件编码不对，请另存为 UTF-8 格式",
-                           "the file is not UTF-8 text; save it as UTF-8")
-    return load_yaml_text(text, key, base_dir=str(path.parent))
+        with open(path, "rb") as f:
+            data = f.read(cap + 1)
+    except OSError as exc:
+        return _unreadable(key, "文件打不开", f"cannot open the file: {exc.strerror or exc}")
+    if len(data) > cap:
+        return _too_big(key, cap)
+    base_dir = str(path.parent)
+    if suffix in images.IMAGE_SUFFIXES:
+        return images.load_image(path, key, data)
+    if suffix == ".xlsx":
+        return table.load_xlsx_bytes(data, key, base_dir)
+    try:
+        text, _encoding = decode_text(data)
+    except Undecodable as exc:
+        return _unreadable(key, exc.zh, exc.en)
+    if suffix == ".csv":
+        return table.load_csv_text(text, key, base_dir)
+    return load_yaml_text(text, key, base_dir=base_dir)
 
 
 def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceResult:
@@ -120,23 +201,75 @@ def hidden_id(entry: dict) -> str | None:
     return None if ident in (None, "") else str(ident).strip()
 
 
+def files_under(root: Path, start: Path | None = None) -> Iterator[Path]:
+    """Every file ``scan`` reads under ``start`` (default ``root``), in a stable order.
+
+    Ignored folders are not entered; links to folders are not followed, but one
+    leading out of the drop folder is yielded so that it is reported.
+    """
+    start = start or root
+    if ignored_under(start, root) and start != root:
+        return
+    for here, dirs, files in os.walk(start, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not is_ignored(Path(d)))
+        base = Path(here)
+        for d in list(dirs):
+            if (base / d).is_symlink():
+                dirs.remove(d)
+                if not (base / d).resolve().is_relative_to(root.resolve()):
+                    yield base / d
+        for name in sorted(files):
+            path = base / name
+            if wanted(path):
+                yield path
+
+
 def scan(root: Path) -> dict[str, SourceResult]:
-    """Every wanted file under ``root`` (recursively), read."""
+    """Every wanted file under ``root`` (recursively), read, as the screens should show them."""
+    return drop_referenced_posters(read_all(root))
+
+
+def read_all(root: Path) -> dict[str, SourceResult]:
+    """Every wanted file under ``root``, each read on its own (see ``drop_referenced_posters``)."""
     results: dict[str, SourceResult] = {}
-    if not root.is_dir():
-        return results
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and wanted(path) and not any(is_ignored(p) for p in path.relative_to(root).parents if p.name):
+    if root.is_dir():
+        for path in files_under(root):
             result = load_file(path, root)
             results[result.key] = result
     return results
 
 
-def _key(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+def drop_referenced_posters(results: Mapping[str, SourceResult]) -> dict[str, SourceResult]:
+    """Images a listing names as its picture are not posters of their own."""
+    pictures = {os.path.realpath(x.image) for r in results.values() for x in r.listings if x.image}
+    if not pictures:
+        return dict(results)
+    out = {}
+    for key, result in results.items():
+        if any(os.path.realpath(p.image) in pictures for p in result.posters):
+            result = replace(result, posters=tuple(
+                p for p in result.posters if os.path.realpath(p.image) not in pictures))
+        out[key] = result
+    return out
+
+
+def _too_big(key: str, cap: int) -> SourceResult:
+    mb = cap // 1024 // 1024
+    return _unreadable(key, f"文件太大（超过 {mb} MB），没有读取。请分成几个小文件",
+                       f"file larger than {mb} MB; not read. Split it into smaller files")
+
+
+def _unsupported(key: str, suffix: str) -> SourceResult:
+    if suffix in (".xls", ".et", ".ods", ".numbers"):
+        zh = f"{suffix} 格式的表格读不了，请在 Excel 或 WPS 中“另存为” .xlsx 或 .csv"
+        en = f"{suffix} spreadsheets cannot be read; save it as .xlsx or .csv"
+    elif suffix in (".doc", ".docx", ".wps", ".pdf"):
+        zh = f"{suffix} 文档读不了。招聘请写在 Excel 表格（.xlsx）或 .yaml 文件里"
+        en = f"{suffix} documents cannot be read; put listings in an .xlsx sheet or a .yaml file"
+    else:
+        zh = f"{suffix} 图片读不了，请另存为 .png 或 .jpg"
+        en = f"{suffix} images cannot be shown; save it as .png or .jpg"
+    return SourceResult(key, problems=(Problem(Location(key), zh, en, Severity.WARNING),))
 
 
 def _unreadable(key: str, zh: str, en: str, line: int | None = None, col: int | None = None) -> SourceResult:

@@ -216,6 +216,7 @@ _DATE_RES = (
     re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 _MONTH_DAY_RE = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$")
 
 
@@ -225,6 +226,8 @@ def parse_date(value: Any, today: dt.date | None = None) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 20000 <= value <= 80000:
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))  # an Excel date serial number
     text = unicodedata.normalize("NFKC", str(value)).strip()
     text = text.split(" ")[0].split("T")[0] if re.match(r"^\d{4}-\d{2}-\d{2}[ T]", text) else text
     for regex in _DATE_RES:
@@ -277,14 +280,16 @@ def listing_from_mapping(
         data: the fields as staff wrote them (Chinese or English names).
         origin: where the mapping starts (file and line).
         default_id: the id to use when the listing names none.
-        line_of: ``key -> line`` for locating a field's problems; defaults to the origin line.
+        line_of: ``key -> line`` (or ``(line, column)``) for locating a field's problems;
+            defaults to the origin line.
         base_dir: folder against which a relative image path is resolved.
     """
     problems: list[Problem] = []
 
     def at(key: Any) -> Location:
-        line = line_of(key) if line_of else None
-        return Location(origin.source, line or origin.line, None if line else origin.column)
+        where = line_of(key) if line_of else None
+        line, col = where if isinstance(where, tuple) else (where, None)  # tables give (row, column)
+        return Location(origin.source, line or origin.line, col if line else origin.column)
 
     def problem(key: Any, zh: str, en: str, severity=Severity.ERROR) -> None:
         problems.append(Problem(at(key), zh, en, severity))
@@ -334,7 +339,12 @@ def listing_from_mapping(
     phone = ""
     if fields.get("phone") not in (None, ""):
         phone = normalise_phone(fields["phone"]) or ""
-        if not phone:
+        if not phone and re.match(r"^\d(\.\d+)?[eE]\+?\d+$", str(fields["phone"]).strip()):
+            problem(keys["phone"], f"电话号码被 Excel 改成了科学计数法（{fields['phone']}），"
+                    "请把这一列设为“文本”格式，再重新输入号码",
+                    f"Excel turned the phone number into scientific notation ({fields['phone']}); "
+                    "format the column as Text and type the number again")
+        elif not phone:
             problem(keys["phone"], f"电话号码“{fields['phone']}”不对，请写11位手机号或带区号的座机号",
                     f"phone '{fields['phone']}' is not a phone number; write an 11-digit mobile or a landline with area code")
     elif title:

@@ -1,0 +1,117 @@
+"""The error report staff find in the drop folder: ``_错误报告.txt``.
+
+``report_text`` is pure: the current reads of the folder's files -> the report
+(or None when all is well). ``write_report`` puts it in the folder atomically
+(a temporary file renamed over the old one) or removes it. The file is UTF-8
+with a BOM and Windows line ends, so that Notepad on any Windows opens it right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import tempfile
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from ..model import Location, Problem, Severity, SourceResult
+from .table import column_name
+
+log = logging.getLogger(__name__)
+
+REPORT_NAME = "_错误报告.txt"
+TABLE_SUFFIXES = (".csv", ".xlsx")
+
+
+def where_text(where: Location) -> tuple[str, str]:
+    """A problem's place in words: ``("工作表.xlsx 第 5 行 C 列", "工作表.xlsx row 5, column C")``."""
+    table = where.source.lower().split(" [")[0].endswith(TABLE_SUFFIXES)
+    zh, en = where.source, where.source
+    if where.line is not None:
+        zh += f" 第 {where.line} 行"
+        en += f" {'row' if table else 'line'} {where.line}"
+        if where.column is not None:
+            col = column_name(where.column) if table else str(where.column)
+            zh += f" {col} 列" if table else f" 第 {col} 个字"
+            en += f", column {col}"
+    return zh, en
+
+
+def problem_lines(problem: Problem) -> list[str]:
+    zh_where, en_where = where_text(problem.where)
+    tag_zh, tag_en = ("错误", "Error") if problem.severity is Severity.ERROR else ("提醒", "Warning")
+    return [f"【{tag_zh}】{zh_where}：{problem.zh}", f"    {tag_en}: {en_where}: {problem.en}"]
+
+
+def files_with_errors(problems: Collection[Problem]) -> set[str]:
+    return {p.where.source.split(" [")[0] for p in problems if p.severity is Severity.ERROR}
+
+
+def report_text(results: Mapping[str, SourceResult], stale: Collection[str] = (),
+                now: dt.datetime | None = None) -> str | None:
+    """The report for the folder's current reads, or None when nothing is wrong.
+
+    Args:
+        results: each file's latest read, by key (path relative to the folder).
+        stale: files that now have errors while the screens keep their last good content.
+        now: the time written at the top (omitted when None, e.g. to compare reports).
+    """
+    bad = {k: r for k, r in results.items() if r.problems}
+    if not bad:
+        return None
+    errors = sorted({k for k, r in bad.items() if not r.ok or any(
+        p.severity is Severity.ERROR for p in r.problems)})
+    lines = ["招聘文件问题报告 / Problems in the listing files", ""]
+    if now is not None:
+        lines += [f"更新时间 / Updated: {now:%Y-%m-%d %H:%M:%S}", ""]
+    warned = len(bad) - len(errors)
+    counts_zh = "，".join(x for x in (f"{len(errors)} 个文件有错误" if errors else "",
+                                      f"{warned} 个文件有提醒" if warned else "") if x)
+    counts_en = ", ".join(x for x in (f"{len(errors)} file(s) with errors" if errors else "",
+                                      f"{warned} file(s) with warnings" if warned else "") if x)
+    lines += [
+        f"有 {counts_zh}。改好并保存后，屏幕和这份报告会自动更新；全部改好后，这份报告会自动删除。",
+        f"{counts_en}. Fix and save: the screens and this report update by themselves; "
+        "the report is deleted when all is well.",
+        "",
+    ]
+    for key in sorted(bad):
+        result = bad[key]
+        lines.append("=" * 60)
+        lines.append(f"文件 / File: {key}")
+        if key in stale:
+            lines.append("  屏幕上继续显示这个文件上次正确的内容，改好后才会换成新内容。")
+            lines.append("  The screens keep showing this file's last good content until it is fixed.")
+        elif not result.ok or key in errors and not result.listings and not result.posters:
+            lines.append("  这个文件的内容现在没有显示在屏幕上。")
+            lines.append("  Nothing from this file is on the screens now.")
+        for problem in sorted(result.problems, key=_order):
+            lines += ["  " + line for line in problem_lines(problem)]
+        lines.append("")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _order(p: Problem) -> tuple:
+    return (p.where.source, p.where.line or 0, p.where.column or 0, p.severity is not Severity.ERROR)
+
+
+def write_report(root: Path, text: str | None) -> bool:
+    """Write (or, for None, remove) the report in ``root``; False when the folder is not writable."""
+    path = root / REPORT_NAME
+    try:
+        if text is None:
+            path.unlink(missing_ok=True)
+            return True
+        fd, tmp = tempfile.mkstemp(prefix="_", suffix=".tmp", dir=root)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(text.encode("utf-8-sig", errors="replace"))  # odd file names
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return True
+    except OSError as exc:
+        log.warning("cannot write the error report in %s: %s", root, exc)
+        return False

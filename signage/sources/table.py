@@ -1,0 +1,211 @@
+"""Spreadsheets in the drop folder: CSV and Excel ``.xlsx``, one listing per row.
+
+The header row (field names in Chinese or English, see ``normalise.FIELD_ALIASES``)
+may sit below a title row: the first of the top rows that names at least two known
+fields (or the job title) is taken as the header. Every problem is located at the
+row's line in the file and, where it concerns one cell, at the cell's column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from ..model import Listing, Location, Problem, Severity, SourceResult
+from .normalise import FIELD_ZH, canonical_field, listing_from_mapping
+
+HEADER_SEARCH_ROWS = 10
+MAX_ROWS = 20_000
+MAX_XLSX_UNPACKED = 100 * 1024 * 1024  # a zip bomb unpacks to far more
+Row = tuple[int, Sequence[Any]]  # (1-based line or row number, cell values)
+
+
+def column_name(col: int) -> str:
+    """``3`` -> ``"C"``: how Excel and WPS name a column."""
+    return get_column_letter(col)
+
+
+def rows_to_result(key: str, rows: Iterable[Row], source: str | None = None,
+                   base_dir: str | None = None) -> SourceResult:
+    """Listings from spreadsheet rows (pure; ``rows`` yields ``(line, cells)``)."""
+    source = source or key
+    stem = Path(key).stem
+    problems: list[Problem] = []
+    listings: list[Listing] = []
+    header: dict[int, str] | None = None  # column index (0-based) -> header text
+    header_line = 0
+    seen_before_header = 0
+    for line, cells in rows:
+        if line > MAX_ROWS:
+            problems.append(Problem(Location(source, line),
+                                    f"表格超过 {MAX_ROWS} 行，后面的行没有读取，请分成几个文件",
+                                    f"more than {MAX_ROWS} rows; the rest was not read. Split the file"))
+            break
+        if not any(_filled(c) for c in cells):
+            continue
+        if header is None:
+            seen_before_header += 1
+            found = _header(cells)
+            if found is not None:
+                header, header_line = found, line
+                problems.extend(_header_problems(cells, header, source, line))
+            elif seen_before_header >= HEADER_SEARCH_ROWS:
+                break
+            continue
+        mapping: dict[str, Any] = {}
+        columns: dict[str, int] = {}
+        for index, name in header.items():
+            value = cells[index] if index < len(cells) else None
+            if _filled(value) and name not in mapping:
+                mapping[name] = _cell_value(value, canonical_field(name))
+                columns[name] = index + 1
+
+        def line_of(name: Any, _line=line, _columns=columns) -> tuple[int, int | None]:
+            return _line, _columns.get(name)
+
+        listing, found = listing_from_mapping(mapping, Location(source, line), f"{stem}#{line}",
+                                              line_of, base_dir)
+        problems.extend(_for_rows(p) for p in found)
+        if listing is not None:
+            listings.append(listing)
+    if header is None:
+        return SourceResult(key, problems=(*problems, Problem(
+            Location(source, 1),
+            "找不到表头：第一行应写字段名，例如 岗位、单位、工资、结算方式、地点、电话",
+            "no header row found: the first row must name the columns, e.g. 岗位 (title), "
+            "单位 (employer), 工资 (pay), 电话 (phone)",
+        )), ok=False)
+    if not listings and not any(p.severity is Severity.ERROR for p in problems):
+        problems.append(Problem(Location(source, header_line),
+                                "表头下面没有招聘，表格是空的", "no listings under the header row",
+                                Severity.WARNING))
+    return SourceResult(key, tuple(listings), (), tuple(problems), ok=True)
+
+
+def _for_rows(problem: Problem) -> Problem:
+    """The normaliser speaks of YAML lines; in a table a missing title is an empty cell."""
+    if problem.en.startswith("missing 'title'"):
+        return Problem(problem.where, "这一行没有填“岗位”，这条招聘不会显示。请在“岗位”那一列填上岗位名称",
+                       "this row has no title (岗位); it is not shown. Fill in the title column",
+                       problem.severity)
+    return problem
+
+
+def _filled(value: Any) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _header(cells: Sequence[Any]) -> dict[int, str] | None:
+    known = {i: str(c).strip() for i, c in enumerate(cells) if _filled(c) and canonical_field(c)}
+    fields = {canonical_field(name) for name in known.values()}
+    if len(fields) >= 2 or "title" in fields:
+        return known
+    return None
+
+
+def _header_problems(cells: Sequence[Any], header: dict[int, str], source: str, line: int
+                     ) -> list[Problem]:
+    problems = []
+    for i, c in enumerate(cells):
+        if _filled(c) and i not in header:
+            problems.append(Problem(
+                Location(source, line, i + 1),
+                f"不认识的列名“{c}”（{column_name(i + 1)} 列），这一列没有读取。可用的列名有："
+                + "、".join(FIELD_ZH.values()),
+                f"unknown column '{c}' (column {column_name(i + 1)}) ignored",
+                Severity.WARNING,
+            ))
+    if "title" not in {canonical_field(n) for n in header.values()}:
+        problems.append(Problem(Location(source, line),
+                                "表头里没有“岗位”这一列，招聘不会显示。请加一列“岗位”",
+                                "the header has no 'title' (岗位) column; no listing can be shown"))
+    return problems
+
+
+def _cell_value(value: Any, field: str | None) -> Any:
+    """Excel cell values in the forms the normaliser reads."""
+    if isinstance(value, dt.datetime) and field not in ("starts", "expires"):
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.time):
+        return f"{value.hour}:{value.minute:02d}"
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+# ------------------------------------------------------------------ CSV
+
+def csv_rows(text: str) -> Iterable[Row]:
+    """Rows of CSV text with the line each starts on; comma, tab or semicolon separated."""
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delimiter = max(",\t;", key=first.count) if first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def load_csv_text(text: str, key: str, base_dir: str | None = None) -> SourceResult:
+    try:
+        return rows_to_result(key, csv_rows(text), base_dir=base_dir)
+    except csv.Error as exc:
+        return SourceResult(key, problems=(Problem(
+            Location(key), f"表格格式有误，没有读取（{exc}）。请在 Excel 或 WPS 中重新另存为 CSV",
+            f"malformed CSV ({exc}); save it again from Excel or WPS"),), ok=False)
+
+
+# ------------------------------------------------------------------ Excel
+
+def load_xlsx_bytes(data: bytes, key: str, base_dir: str | None = None) -> SourceResult:
+    """Every visible sheet that has a header row; hidden sheets are skipped."""
+    def refused(zh: str, en: str) -> SourceResult:
+        return SourceResult(key, problems=(Problem(Location(key), zh, en),), ok=False)
+
+    not_xlsx = ("这不是有效的 Excel（.xlsx）文件，可能是旧的 .xls 改了名、设了密码或文件已损坏。"
+                "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿 (*.xlsx)”",
+                "not a valid .xlsx workbook (an old .xls renamed, password-protected or damaged); "
+                "open it and save as 'Excel Workbook (*.xlsx)'")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return refused(*not_xlsx)
+    if unpacked > MAX_XLSX_UNPACKED:
+        return refused("这个 Excel 文件解开后太大，已拒绝读取", "the workbook unpacks to too much data; refused")
+
+    import openpyxl  # imported here: it is slow to import and only needed for Excel files
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for damaged files
+        return refused(*not_xlsx)
+    try:
+        sheets = [ws for ws in book.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        results = []
+        for ws in sheets:
+            source = key if ws is sheets[0] else f"{key} [{ws.title}]"
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # some programs write wrong dimensions; read every row
+            rows = ((n, row) for n, row in enumerate(ws.iter_rows(values_only=True), start=1))
+            results.append(rows_to_result(key, rows, source, base_dir))
+    except Exception as exc:
+        return refused(f"Excel 文件读到一半出错（{type(exc).__name__}），请重新另存为 .xlsx",
+                       f"the workbook could not be read ({exc}); save it again as .xlsx")
+    finally:
+        book.close()
+    with_header = [r for r in results if r.ok]
+    if not with_header:
+        return results[0] if results else refused("Excel 文件里没有工作表", "the workbook has no sheets")
+    listings = tuple(x for r in with_header for x in r.listings)
+    problems = tuple(p for r in with_header for p in r.problems)
+    return SourceResult(key, listings, (), problems, ok=True)

@@ -1,0 +1,442 @@
+"""Hot reload of the drop folder: a watchdog observer, debounced, feeding the player.
+
+Threads and what they do:
+
+- the watchdog observer thread calls :class:`_Handler`, which only notes the
+  paths that changed (cheap, never raises: an exception there would kill the
+  observer silently);
+- the worker thread (:meth:`FolderWatcher._run`) waits until the folder has been
+  quiet for ``quiet`` seconds (or ``max_delay`` passed since the first change of
+  a burst), re-reads just the files that changed, hands the player one
+  ``Update(results, removed)`` through ``post``, and rewrites ``_错误报告.txt``.
+
+Editors save in many ways: in place (modified), atomically (temp file renamed
+over: moved/created, no modified), vim's dance (rename to ``file~``, write new,
+delete backup). The worker therefore does not trust event kinds: for every
+noted path it looks at what is on disk now. Directory events are reconciled by
+comparing file signatures (size, mtime, inode), so only changed files are read.
+Paths are filtered here (``folder.ignored_under``, on the parts below the drop
+folder) rather than with watchdog's ``patterns``, which watchdog 7 matches
+against the full path.
+
+Robustness: ``watch: auto`` starts the native (inotify) observer and falls back
+to polling when it cannot start (inotify limits raise OSError) or when the
+periodic safety rescan finds changes it never reported (network shares); a dead
+observer thread is restarted and the folder rescanned. Files seen by polling are
+read only once their size and mtime have settled. A vanished drop folder (an
+unmounted share) keeps the screens as they are until it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from .model import Severity, SourceResult
+from .player import Update
+from .sources import folder, report
+
+log = logging.getLogger(__name__)
+
+QUIET = 0.12  # seconds without events before a burst is taken in
+MAX_DELAY = 1.0  # ...but never later than this after its first event
+SETTLE = 0.4  # polling: a file's size and mtime must stay the same this long
+POLL_SECONDS = 1.0  # polling observer interval
+RESCAN_SECONDS = 20.0  # safety-net rescan of signatures (catches what the observer missed)
+CHECK_SECONDS = 1.0  # how often the observer's health and the folder's presence are checked
+LOGGED_PROBLEMS = 10  # per file read; the report has them all
+MISSED_AGE = 2.0  # a change older than this that no event reported was missed by the observer
+
+
+_UNKNOWN = object()
+
+
+def _has_errors(result: SourceResult) -> bool:
+    return not result.ok or any(p.severity is Severity.ERROR for p in result.problems)
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: FolderWatcher):
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        try:
+            if event.event_type in ("opened", "closed_no_write"):
+                return
+            if event.is_directory and event.event_type == "modified":
+                return  # a folder's own mtime: the files in it send their own events
+            paths = [event.src_path, getattr(event, "dest_path", "")]
+            self.watcher.note(os.fsdecode(p) for p in paths if p)
+        except Exception:  # never let an exception kill the observer thread
+            log.exception("watch: could not note %r", event)
+
+
+class FolderWatcher:
+    """Watches ``root`` and posts ``Update``s for what changed in it.
+
+    Args:
+        root: the drop folder.
+        post: called (from the worker thread) with each ``Update``.
+        mode: ``auto``, ``native`` or ``poll``.
+        initial: the reads the player already has, as ``folder.read_all`` returns them
+            (before ``drop_referenced_posters``); without it, the watcher reads the whole
+            folder itself and posts it.
+        since: when ``initial`` was read (``time.time()``); files changed after it are read again.
+        write_report: keep ``_错误报告.txt`` in the folder.
+        native_observer: the native observer class (injectable for tests).
+    """
+
+    def __init__(self, root: Path, post: Callable[[object], None], mode: str = "auto",
+                 initial: Mapping[str, SourceResult] | None = None, since: float | None = None,
+                 write_report: bool = True, quiet: float = QUIET, max_delay: float = MAX_DELAY,
+                 settle: float = SETTLE, poll_seconds: float = POLL_SECONDS,
+                 rescan_seconds: float = RESCAN_SECONDS, native_observer=Observer):
+        if mode not in ("auto", "native", "poll"):
+            raise ValueError(f"watch mode must be auto, native or poll, not {mode!r}")
+        self.root = Path(root).absolute()
+        self.post = post
+        self.mode = mode
+        self.using = "poll" if mode == "poll" else "native"  # what runs now
+        self.write_report = write_report
+        self.quiet, self.max_delay, self.settle = quiet, max_delay, settle
+        self.poll_seconds, self.rescan_seconds = poll_seconds, rescan_seconds
+        self._native_observer = native_observer
+        self._initial = dict(initial) if initial is not None else None
+        self._since = since
+        # worker-thread state
+        self._results: dict[str, SourceResult] = {}
+        self._posted: dict[str, SourceResult] = {}
+        self._sigs: dict[str, folder.Signature] = {}
+        self._good: dict[str, SourceResult] = {}
+        self._settling: dict[str, folder.Signature | None] = {}
+        self._deferred: dict[str, float] = {}
+        self._report: str | None | object = _UNKNOWN  # what the report file says now
+        self._observer = None
+        self._root_missing_logged = False
+        # shared with the observer thread, under the lock
+        self._cond = threading.Condition()
+        self._dirty: set[str] = set()
+        self._first_event = 0.0
+        self._last_event = 0.0
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="drop-folder-watch", daemon=True)
+        # counters, for tests and /status
+        self.batches = 0
+        self.files_read = 0
+        self.restarts = 0
+        self.ready = threading.Event()  # set after the first full read
+
+    # ------------------------------------------------------------ public
+
+    def start(self) -> FolderWatcher:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self._thread.join(timeout)
+        self._stop_observer()
+
+    def note(self, paths: Iterable[str]) -> None:
+        """Called by the observer thread: these paths changed (cheap; no disk access)."""
+        now = time.monotonic()
+        with self._cond:
+            added = False
+            for p in paths:
+                path = Path(p)
+                if path != self.root and folder.ignored_under(path, self.root):
+                    continue
+                self._dirty.add(p)
+                added = True
+            if added:
+                if not self._first_event:
+                    self._first_event = now
+                self._last_event = now
+                self._cond.notify_all()
+
+    @property
+    def observer_alive(self) -> bool:
+        obs = self._observer
+        return obs is not None and obs.is_alive() and all(e.is_alive() for e in obs.emitters)
+
+    # ------------------------------------------------------------ the worker
+
+    def _run(self) -> None:
+        next_check = 0.0
+        next_rescan = time.monotonic() + self.rescan_seconds
+        first = True
+        while True:
+            try:
+                if next_check <= time.monotonic():
+                    next_check = time.monotonic() + CHECK_SECONDS
+                    if self._check_observer():  # (re)started: the folder is there, read what changed
+                        changes = self._reconcile(self.root, initial=first)
+                        self._take(changes)
+                        if first:
+                            for key in sorted(set(self._results) - set(changes[0])):
+                                if self._results[key].problems:  # read at start, not logged yet
+                                    self._log_read(self._results[key])
+                            self._refresh_report()  # also replaces a report left by an earlier run
+                            first = False
+                            self.ready.set()
+                    if time.monotonic() >= next_rescan and self.root.is_dir():
+                        next_rescan = time.monotonic() + self.rescan_seconds
+                        self._safety_rescan()
+                batch = self._wait(next_check)
+                if batch is None:
+                    return
+                if batch:
+                    self._take(self._read_paths(batch))
+            except Exception:  # the worker must survive anything; the next event retries
+                log.exception("watch: taking in changes failed")
+                time.sleep(0.2)
+
+    def _wait(self, deadline: float) -> list[str] | None:
+        """The next burst of changed paths, [] at ``deadline``, None when stopping."""
+        with self._cond:
+            while not self._stopping:
+                now = time.monotonic()
+                due = [p for p, t in self._deferred.items() if t <= now]
+                if self._dirty:
+                    ready_at = min(self._last_event + self.quiet, self._first_event + self.max_delay)
+                    if now >= ready_at:
+                        batch = sorted(self._dirty | set(due))
+                        self._dirty.clear()
+                        self._first_event = 0.0
+                        for p in due:
+                            del self._deferred[p]
+                        return batch
+                    wake = ready_at
+                elif due:
+                    for p in due:
+                        del self._deferred[p]
+                    return sorted(due)
+                else:
+                    wake = min(self._deferred.values(), default=deadline)
+                if now >= deadline:
+                    return []
+                self._cond.wait(max(0.002, min(wake, deadline) - now))
+            return None
+
+    # ------------------------------------------------------------ observers
+
+    def _check_observer(self) -> bool:
+        """Start or restart the observer when needed; True when the folder must be rescanned."""
+        if not self.root.is_dir():
+            if not self._root_missing_logged:
+                log.warning("watch: drop folder %s is missing; screens keep their content until it is back",
+                            self.root)
+                self._root_missing_logged = True
+            self._stop_observer()
+            return False
+        if self._root_missing_logged:
+            log.info("watch: drop folder %s is back", self.root)
+            self._root_missing_logged = False
+        if self.observer_alive:
+            return False
+        if self._observer is not None:
+            self.restarts += 1
+            log.error("watch: the %s observer stopped; restarting it and rescanning the folder", self.using)
+        self._stop_observer()
+        self._start_observer()
+        return True
+
+    def _start_observer(self) -> None:
+        handler = _Handler(self)
+        if self.using == "native":
+            try:
+                obs = self._native_observer()
+                obs.schedule(handler, str(self.root), recursive=True)
+                obs.start()
+                self._observer = obs
+                log.info("watch: watching %s (native)", self.root)
+                return
+            except OSError as exc:
+                level = logging.WARNING if self.mode == "auto" else logging.ERROR
+                log.log(level, "watch: native watching of %s failed (%s); polling every %.1f s instead",
+                        self.root, exc, self.poll_seconds)
+                self.using = "poll"
+        obs = PollingObserver(timeout=self.poll_seconds)
+        obs.schedule(handler, str(self.root), recursive=True)
+        obs.start()
+        self._observer = obs
+        log.info("watch: watching %s (polling every %.1f s)", self.root, self.poll_seconds)
+
+    def _stop_observer(self) -> None:
+        obs, self._observer = self._observer, None
+        if obs is None:
+            return
+        try:
+            obs.stop()
+            if obs.is_alive() and obs is not threading.current_thread():
+                obs.join(2.0)
+        except Exception:
+            log.exception("watch: stopping the observer failed")
+
+    def _safety_rescan(self) -> None:
+        """Compare signatures with the disk; changes nobody reported mean the observer misses them."""
+        with self._cond:
+            pending = {folder.key_of(Path(p), self.root) for p in self._dirty}
+        changed, removed = self._reconcile(self.root)
+        if not changed and not removed:
+            return
+        now = time.time()
+        missed = [k for k in changed if k not in pending
+                  and (self._sigs.get(k) or (0, 0, 0))[1] / 1e9 < now - MISSED_AGE]
+        missed += [k for k in removed if k not in pending]
+        if missed and self.mode == "auto" and self.using == "native":
+            log.warning("watch: the native observer missed changes in %s (a network share?); "
+                        "switching to polling", self.root)
+            self.using = "poll"
+            self._stop_observer()
+            self._start_observer()
+        self._take((changed, removed))
+
+    # ------------------------------------------------------------ reading
+
+    def _reconcile(self, start: Path, initial: bool = False
+                   ) -> tuple[dict[str, SourceResult], set[str]]:
+        """Read files under ``start`` that are new or changed; note the ones that are gone."""
+        if initial and self._initial is not None:
+            since_ns = int(((self._since or 0) - 1.0) * 1e9)  # a second of margin for coarse clocks
+            for key, result in self._initial.items():
+                sig = folder.signature(self.root / key)
+                self._results[key] = result
+                if sig is not None and sig[1] < since_ns:
+                    self._sigs[key] = sig
+                if not _has_errors(result) or result.ok:
+                    self._good[key] = result
+            self._posted = folder.drop_referenced_posters(self._results)  # what the player has
+            self._initial = None
+        changed: dict[str, SourceResult] = {}
+        seen: set[str] = set()
+        for path in folder.files_under(self.root, start):
+            key = folder.key_of(path, self.root)
+            seen.add(key)
+            sig = folder.signature(path)
+            if key in self._results and sig is not None and sig == self._sigs.get(key):
+                continue
+            changed[key] = self._load(path, key, sig)
+        if not start.is_dir():  # vanished while we looked (an unmounted share): change nothing
+            return {}, set()
+        prefix = "" if start == self.root else folder.key_of(start, self.root) + "/"
+        removed = {k for k in self._results if k.startswith(prefix) and k not in seen}
+        return changed, removed
+
+    def _read_paths(self, paths: list[str]) -> tuple[dict[str, SourceResult], set[str]]:
+        changed: dict[str, SourceResult] = {}
+        removed: set[str] = set()
+        for p in paths:
+            path = Path(p)
+            if path == self.root or not path.is_relative_to(self.root):
+                continue
+            key = folder.key_of(path, self.root)
+            if not os.path.lexists(path):
+                removed |= {k for k in self._results if k == key or k.startswith(key + "/")}
+                self._settling.pop(p, None)
+            elif path.is_dir() and not path.is_symlink():
+                more, gone = self._reconcile(path)
+                changed.update(more)
+                removed |= gone
+            elif folder.wanted(path) or path.is_symlink():
+                sig = folder.signature(path)
+                if self.using == "poll" and not self._settled(p, sig):
+                    continue
+                changed[key] = self._load(path, key, sig)
+            elif key in self._results:
+                removed.add(key)
+        return changed, removed - set(changed)
+
+    def _settled(self, p: str, sig: folder.Signature | None) -> bool:
+        """Polling: read a file only when it looked the same ``settle`` seconds ago."""
+        if p in self._settling and self._settling[p] == sig:
+            del self._settling[p]
+            return True
+        self._settling[p] = sig
+        self._deferred[p] = time.monotonic() + self.settle
+        return False
+
+    def _load(self, path: Path, key: str, sig: folder.Signature | None) -> SourceResult:
+        result = folder.load_file(path, self.root)
+        self.files_read += 1
+        if sig is not None:
+            self._sigs[key] = sig
+        return result
+
+    def _take(self, batch: tuple[dict[str, SourceResult], set[str]]) -> None:
+        """Remember the new reads, post what changed to the player, refresh the report."""
+        changed, removed = batch
+        if not changed and not removed:
+            return
+        for key in removed:
+            self._results.pop(key, None)
+            self._posted.pop(key, None)
+            self._sigs.pop(key, None)
+            self._good.pop(key, None)
+        for key, result in changed.items():
+            self._results[key] = result
+            if not _has_errors(result) or (key not in self._good and result.ok):
+                self._good[key] = result
+        shown = folder.drop_referenced_posters(self._results)
+        out = [shown[k] for k in changed]
+        out += [r for k, r in shown.items()
+                if k not in changed and self._results[k].posters and r != self._posted.get(k)]
+        for r in out:
+            self._posted[r.key] = r
+        self.batches += 1
+        for key in sorted(changed):
+            self._log_read(changed[key])
+        for key in sorted(removed):
+            log.info("drop folder: %s removed; its listings leave the screens", key)
+        try:
+            self.post(Update(tuple(out), tuple(sorted(removed))))
+        except Exception:
+            log.exception("watch: handing the update to the player failed")
+        self._refresh_report()
+
+    @staticmethod
+    def _log_read(r: SourceResult) -> None:
+        errors = sum(p.severity is Severity.ERROR for p in r.problems) + (not r.ok)
+        log.info("drop folder: %s read: %d listings%s%s", r.key, len(r.listings),
+                 f", {len(r.posters)} poster" if r.posters else "", f", {errors} errors" if errors else "")
+        for problem in r.problems[:LOGGED_PROBLEMS]:
+            log.log(logging.WARNING if problem.severity is Severity.ERROR else logging.INFO,
+                    "drop folder: %s", " | ".join(line.strip() for line in report.problem_lines(problem)))
+
+    def stale(self) -> set[str]:
+        return {k for k, r in self._results.items()
+                if _has_errors(r) and k in self._good and self._good[k] is not r
+                and (self._good[k].listings or self._good[k].posters)}
+
+    def _refresh_report(self) -> None:
+        stale = self.stale()
+        text = report.report_text(self._results, stale)
+        if text == self._report:
+            return
+        self._report = text
+        bad = report.files_with_errors([p for r in self._results.values() for p in r.problems])
+        bad |= {k for k, r in self._results.items() if not r.ok}
+        if bad:
+            log.warning("drop folder: %d file(s) with problems: %s (see %s)", len(bad),
+                        ", ".join(sorted(bad)[:10]), folder.REPORT_NAME)
+        elif text is None:
+            log.info("drop folder: all files are fine")
+        if self.write_report:
+            stamped = report.report_text(self._results, stale, now=_now()) if text else None
+            report.write_report(self.root, stamped)
+
+
+def _now():
+    import datetime as dt
+
+    return dt.datetime.now()

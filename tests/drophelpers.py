@@ -1,0 +1,63 @@
+"""Helpers for the drop-folder tests: a screen stand-in fed by the real watcher, and polling."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from signage.player import Update
+from signage.sources.folder import REPORT_NAME
+from signage.store import ContentStore
+
+
+class Shown:
+    """What the player would show: a ContentStore fed with the watcher's Updates."""
+
+    def __init__(self):
+        self.store = ContentStore()
+        self.lock = threading.Lock()
+        self.updates: list[Update] = []
+
+    def post(self, item) -> None:
+        with self.lock:
+            assert isinstance(item, Update)
+            self.store.apply_many(item.results, item.removed)
+            self.updates.append(item)
+
+    @property
+    def snapshot(self):
+        with self.lock:
+            return self.store.snapshot
+
+    def titles(self) -> list[str]:
+        return sorted(x.title for x in self.snapshot.listings)
+
+    def sources(self) -> set[str]:
+        with self.lock:
+            return self.store.keys()
+
+
+def eventually(check, timeout: float = 15.0, interval: float = 0.02):
+    """Poll ``check`` until it returns something truthy; fail with its last value."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"condition not met in {timeout} s; last value: {last!r}")
+
+
+def report_of(folder: Path) -> str | None:
+    path = folder / REPORT_NAME
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return None
+
+
+def listing_yaml(title: str, phone: str = "13812345678", **more: str) -> str:
+    lines = [f"岗位: {title}", f"电话: {phone}"] + [f"{k}: {v}" for k, v in more.items()]
+    return "\n".join(lines) + "\n"

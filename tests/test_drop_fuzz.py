@@ -1,0 +1,68 @@
+"""Fuzzing the loader: arbitrary bytes and arbitrary YAML give a SourceResult, never an exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from signage.model import Problem, SourceResult
+from signage.sources import folder, table
+
+FIELDS = ["岗位", "title", "单位", "工资", "pay", "结算方式", "电话", "phone", "人数", "截止日期",
+          "开始日期", "要求", "标签", "图片", "网址", "编号", "地点"]
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True),
+                    st.text(max_size=30), st.dates(), st.sampled_from(["150元/天", "3000-4500元/月", "日结",
+                                                                       "138 1234 5678", "2026-12-31"]))
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=8)),
+                                                 inner, max_size=4)), max_leaves=12)
+listing_like = st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=10)), values, max_size=8)
+documents = st.one_of(listing_like, st.lists(listing_like, max_size=4), values)
+
+SETTINGS = settings(max_examples=120, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+_DIR = Path(tempfile.mkdtemp(prefix="signage-fuzz-"))
+
+
+def _check(result: SourceResult) -> None:
+    assert isinstance(result, SourceResult)
+    for p in result.problems:
+        assert isinstance(p, Problem) and p.zh and p.en
+
+
+@SETTINGS
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".yaml", ".csv", ".xlsx", ".png", ".jpg"]))
+def test_arbitrary_bytes_never_raise(data, suffix):
+    path = _DIR / f"fuzz{suffix}"
+    path.write_bytes(data)
+    _check(folder.load_file(path, _DIR))
+
+
+@SETTINGS
+@given(doc=documents)
+def test_arbitrary_yaml_never_raises(doc):
+    try:
+        text = yaml.safe_dump(doc, allow_unicode=True)
+    except yaml.YAMLError:
+        return
+    _check(folder.load_yaml_text(text, "fuzz.yaml", base_dir=str(_DIR)))
+
+
+@SETTINGS
+@given(text=st.text(max_size=400))
+def test_arbitrary_text_never_raises(text):
+    _check(folder.load_yaml_text(text, "fuzz.yaml"))
+    _check(table.load_csv_text(text, "fuzz.csv"))
+
+
+@SETTINGS
+@given(rows=st.lists(st.lists(st.one_of(scalars, st.datetimes(min_value=dt.datetime(1900, 3, 1)),
+                                        st.sampled_from(FIELDS)), max_size=6), max_size=8))
+def test_arbitrary_table_rows_never_raise(rows):
+    _check(table.rows_to_result("fuzz.xlsx", enumerate(rows, start=1)))
