@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import re
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -136,22 +137,58 @@ def _load(path: Path, root: Path, key: str) -> SourceResult:
     return load_yaml_text(text, key, base_dir=base_dir)
 
 
+_CHINESE_COLON_KEY = re.compile(r"^(\s*(?:-\s+)?)([^\s:：#\-\"'][^:：\"']{0,30}?)\s*：[ \t\u3000]*", re.M)
+
+
+def _accept_chinese_colons(text: str) -> str:
+    """``岗位：厨房帮工`` read as ``岗位: 厨房帮工``: staff type the Chinese colon all the time.
+
+    Only a colon right after a short field name at the start of a line, with no
+    ASCII colon before it, is taken; a "：" inside a value stays as it is.
+    """
+    return _CHINESE_COLON_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}: ", text)
+
+
+def _explain_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[str, str, int | None, int | None]:
+    """Words for a YAML syntax error, at the line a person would fix.
+
+    The parser reports where it noticed the mistake, often the line after it: for
+    a field written without its colon ("电话 138…") it points at the next line, so
+    the line without a colon is looked for and named instead.
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else None
+    col = mark.column + 1 if mark else None
+    what = getattr(exc, "problem", None) or str(exc)
+    if line and "expected ':'" in what:
+        lines = text.splitlines()
+        for n in range(min(line, len(lines)), 0, -1):
+            raw = lines[n - 1].strip()
+            if not raw or raw.startswith(("#", "-", "---")):
+                continue
+            if ":" not in raw and "：" not in raw:
+                name, _, rest = raw.partition(" ")
+                hint = f"，应写成“{name}: {rest.strip()}”" if rest.strip() else ""
+                return (f"第 {n} 行“{raw}”少了冒号（字段名后要有英文冒号和一个空格）{hint}；整个文件没有读取",
+                        f"line {n} '{raw}' has no colon after the field name (write 'name: value'); "
+                        f"the whole file was not read", n, None)
+            if "：" in raw and ":" not in raw:
+                return (f"第 {n} 行用了中文冒号“：”，请改成英文冒号“:”加一个空格；整个文件没有读取",
+                        f"line {n} uses a Chinese colon '：'; write ':' and a space; the whole file was not read",
+                        n, None)
+            if n < line:  # the line before the one the parser stopped at was fine
+                break
+    return ("格式有误（常见原因：冒号后少了空格、缩进不齐、引号没配对），整个文件没有读取",
+            f"not valid YAML ({what}); the whole file was not read", line, col)
+
+
 def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceResult:
     """Listings from YAML: one listing, a list of listings, or several documents."""
+    text = _accept_chinese_colons(text)
     try:
         docs = yamlsafe.load_all(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
-        what = getattr(exc, "problem", None) or str(exc)
-        return _unreadable(
-            key,
-            "格式有误（常见原因：冒号后少了空格、缩进不齐、引号没配对），整个文件没有读取",
-            f"not valid YAML ({what}); the whole file was not read",
-            line,
-            col,
-        )
+        return _unreadable(key, *_explain_yaml_error(exc, text))
     except yamlsafe.YamlRefused as exc:
         return _unreadable(key, exc.zh, exc.en, exc.line)
 
