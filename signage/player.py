@@ -27,7 +27,7 @@ from .render import badge as badge_mod
 from .render import pages as pages_mod
 from .render import ticker as ticker_mod
 from .render.fonts import Fonts
-from .render.layout import Metrics, cards_per_page
+from .render.layout import Metrics, cards_per_page, header_height
 from .render.themes import get as get_theme
 from .store import ContentStore
 
@@ -54,6 +54,8 @@ class Transition:
     started: float
     seconds: float
     kind: str
+    area: pygame.Rect | None = None  # the part of the panel that changes (None: all of it)
+    shown: float = 0.0  # how much of ``new`` the panel shows now, 0..1
 
     def progress(self, now: float) -> float:
         if self.seconds <= 0:
@@ -359,8 +361,18 @@ class Player:
             self._transition = None
         else:
             self._transition = Transition(self._shown_surface, new, now,
-                                          self.settings.transition_seconds, self.settings.transition)
+                                          self.settings.transition_seconds, self.settings.transition,
+                                          self._changing_area(self._shown, slide))
         self._shown, self._shown_surface = slide, new
+
+    def _changing_area(self, old: Slide | None, new: Slide) -> pygame.Rect | None:
+        """Below the header, when both pages have the same header; else None (everything)."""
+        plain = ("black", "poster")
+        if old is None or old.kind in plain or new.kind in plain or old.theme != new.theme:
+            return None
+        lw, lh = self.logical_size
+        top = header_height(Metrics.for_size(lw, lh, get_theme(new.theme or self.settings.theme)))
+        return pygame.Rect(pages_mod.physical_rect(0, top, lw, lh - top, (lw, lh), self.settings.rotation))
 
     def _page(self, slide: Slide) -> pygame.Surface:
         try:
@@ -374,23 +386,38 @@ class Player:
     def _draw_transition(self, now: float) -> None:
         tr = self._transition
         t = ease(tr.progress(now))
+        if t >= 1.0:
+            self._transition = None
+            self.screen.blit(tr.new, (0, 0))
+            self._draw_clock(now, force=True, update=False)
+            self._draw_ticker(now, update=False)
+            self._draw_badge(repaint=True)
+            self._flip()
+            return
+        area = tr.area or self.screen.get_rect()
         if tr.kind == "slide":
             w = self.screen.get_width()
             dx = round(w * t)
             self.screen.blit(tr.old, (-dx, 0))
             self.screen.blit(tr.new, (w - dx, 0))
+            area = self.screen.get_rect()
         else:
-            self.screen.blit(tr.old, (0, 0))
-            tr.new.set_alpha(round(255 * t))
-            self.screen.blit(tr.new, (0, 0))
-            tr.new.set_alpha(None)
-        if tr.progress(now) >= 1.0:
-            self._transition = None
-            self.screen.blit(tr.new, (0, 0))
-        self._draw_clock(now, force=True, update=False)
+            # Crossfade by blending the new page over what the panel shows, a little more each
+            # frame: one blend of the changing area per frame, no copy of the old page.
+            alpha = round(255 * (1 - (1 - t) / (1 - tr.shown))) if tr.shown < 1 else 255
+            if alpha > 0:
+                tr.new.set_alpha(alpha)
+                self.screen.blit(tr.new, area.topleft, area)
+                tr.new.set_alpha(None)
+                tr.shown = 1 - (1 - tr.shown) * (1 - alpha / 255)
+        if tr.area is None:
+            self._draw_clock(now, force=True, update=False)
         self._draw_ticker(now, update=False)
         self._draw_badge(repaint=True)
-        self._flip()
+        if area == self.screen.get_rect():
+            self._flip()
+        else:
+            self._update(area)
 
     def _draw_clock(self, now: float, force: bool = False, update: bool = True) -> bool:
         """Draw the header clock over the page; only its small rectangle goes to the screen."""

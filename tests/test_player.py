@@ -163,3 +163,33 @@ def test_signage_run_serves_status_on_localhost(tmp_path, drop, config_file):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_crossfade_blends_the_pages_and_ends_exactly_on_the_new_one(tmp_path, drop, fonts):
+    now = [1_800_000_000.0]  # the player's clock, moved by hand
+    player = make_player(tmp_path, drop, page_seconds=600.0, transition_seconds=1.0)
+    player.clock = lambda: now[0]
+    player.frame()
+    old = pygame.display.get_surface().copy()
+    player.step += 1
+    player.frame()  # the crossfade begins
+    new = player._shown_surface
+    for k in range(1, 10):
+        now[0] += 0.05
+        player.frame()
+    mid = pygame.display.get_surface()
+    changed = [(x, y) for x in range(0, 960, 7) for y in range(80, 500, 7)
+               if old.get_at((x, y)) != new.get_at((x, y))]
+    assert changed
+    between = 0
+    for x, y in changed:
+        a, b, m = old.get_at((x, y)), new.get_at((x, y)), mid.get_at((x, y))
+        if all(min(a[i], b[i]) - 2 <= m[i] <= max(a[i], b[i]) + 2 for i in range(3)) and m != b:
+            between += 1
+    assert between / len(changed) > 0.9  # half way: neither page, a blend of both
+    now[0] += 2.0
+    player.frame()
+    assert player._transition is None
+    shot = pygame.display.get_surface()
+    assert all(shot.get_at((x, y)) == new.get_at((x, y)) for x, y in changed)
+    pygame.display.quit()
