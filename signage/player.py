@@ -20,6 +20,7 @@ import pygame
 
 from . import schedule
 from .config import Settings
+from .contain import Faults, SetAside
 from .model import Problem, Severity, Slide, Snapshot, SourceResult
 from .render import pages as pages_mod
 from .render.fonts import Fonts
@@ -68,8 +69,16 @@ class Stats:
 
 class Player:
     def __init__(self, settings: Settings, fonts: Fonts, inbox: queue.Queue | None = None,
-                 clock: Callable[[], float] = time.time, status=None):
+                 clock: Callable[[], float] = time.time, status=None, faults: Faults | None = None):
         self.settings = settings
+        # Plug-ins (metrics, play log, systemd watchdog): objects with any of the methods
+        # frame_drawn(player, seconds), slide_shown(player, on, now), loop_tick(player),
+        # content_applied(player, results, snapshot), config_reloaded(player, ok), stopped(player).
+        self.observers: list = []
+        self.faults = faults or Faults(log)
+        self.set_aside = SetAside(clock=clock)  # slides that keep failing to draw
+        self._showing: tuple | None = None  # (started_at, slide) of the showing last announced
+        self._page_ok = True
         self.fonts = fonts
         self.inbox: queue.Queue = inbox or queue.Queue()
         self.clock = clock
@@ -135,6 +144,7 @@ class Player:
     def _apply(self, update: Update) -> None:
         before = self.store.snapshot.version
         snap = self.store.apply_many(update.results, update.removed)
+        self._notify("content_applied", update.results, snap)
         if snap.version != before:
             self._font_problems = tuple(self._check_glyphs(snap))
             log.info("content v%d: %d listings, %d problems", snap.version, len(snap.listings),
@@ -169,9 +179,23 @@ class Player:
                 elif callable(item):
                     item(self)
                 changed = True
-            except Exception:
-                log.exception("could not apply a content update; the screen keeps what it had")
+            except Exception as exc:
+                # the screen keeps what it had
+                self.faults.report(f"applying {type(item).__name__}", exc)
             item = None
+
+    def _notify(self, hook: str, *args) -> None:
+        for observer in self.observers:
+            fn = getattr(observer, hook, None)
+            if fn is not None:
+                try:
+                    fn(self, *args)
+                except Exception as exc:
+                    self.faults.report(f"{type(observer).__name__}.{hook}", exc)
+
+    def stop(self) -> None:
+        """End the loop soon (safe from a signal handler); it ends within one idle wake-up."""
+        self.running = False
 
     def post(self, item) -> None:
         """Hand something to the loop from any thread, and wake it."""
@@ -188,19 +212,29 @@ class Player:
             self.open_display()
         self.running = True
         started = time.monotonic()
-        while self.running:
-            self.drain_inbox()
-            self._handle_events()
-            if not self.running:
-                break
-            wait = self.frame()
-            if max_seconds is not None and time.monotonic() - started >= max_seconds:
-                break
-            if wait > 0:
-                self._sleep(wait)
+        try:
+            while self.running:
+                self.drain_inbox()
+                self._handle_events()
+                if not self.running:
+                    break
+                try:
+                    wait = self.frame()
+                except Exception as exc:  # the loop itself must survive anything a frame does
+                    self.faults.report("frame", exc)
+                    wait = IDLE_POLL
+                self._notify("loop_tick")
+                if max_seconds is not None and time.monotonic() - started >= max_seconds:
+                    break
+                if wait > 0 and self.running:
+                    self._sleep(wait)
+        finally:
+            self.running = False
+            self._notify("stopped")
 
     def _sleep(self, seconds: float) -> None:
         """Sleep until ``seconds`` pass, content arrives, or it is time to look at events."""
+        seconds /= getattr(self.clock, "rate", 1.0)  # a compressed clock (bench/soak.py)
         try:
             item = self.inbox.get(timeout=min(seconds, IDLE_POLL))
         except queue.Empty:
@@ -223,6 +257,19 @@ class Player:
             elif event.type in (pygame.WINDOWRESIZED, pygame.WINDOWEXPOSED):
                 self._shown = None  # repaint whole
 
+    def apply_settings(self, settings: Settings) -> None:
+        """Take new settings (SIGHUP): reopen the window if its geometry changed, redraw pages."""
+        geometry = ("fullscreen", "size", "display_index", "rotation")
+        old = self.settings
+        self.settings = settings
+        if self.screen is not None and any(getattr(old, k) != getattr(settings, k) for k in geometry):
+            self.fullscreen = not settings.fullscreen
+            self.toggle_fullscreen()  # sets the mode anew and rebuilds the page cache
+        else:
+            self._new_cache()
+        self._prerendered_for = None
+        self._clock_minute = None
+
     def toggle_fullscreen(self) -> None:
         self.fullscreen = not self.fullscreen
         flags = pygame.FULLSCREEN if self.fullscreen else 0
@@ -240,6 +287,10 @@ class Player:
         if on.slide != self._shown:
             self._begin(on.slide, now)
             drew = True
+        if self._showing != (on.started_at, on.slide):
+            self._showing = (on.started_at, on.slide)
+            if self._page_ok:
+                self._notify("slide_shown", on, now)
         if self._transition is not None:
             self._draw_transition(now)
             drew = True
@@ -252,6 +303,7 @@ class Player:
         if drew:
             self.stats.frames += 1
             self.stats.frame_times.append(time.perf_counter() - t0)
+            self._notify("frame_drawn", self.stats.frame_times[-1])
             if len(self.stats.frame_times) > 10_000:
                 del self.stats.frame_times[:5_000]
             if self.first_frame_at is None:
@@ -277,13 +329,36 @@ class Player:
         self._shown, self._shown_surface = slide, new
 
     def _page(self, slide: Slide) -> pygame.Surface:
+        """The page for ``slide``; a slide that cannot be drawn leaves the previous page up.
+
+        A slide failing three times in a row is set aside (not even tried) for a while.
+        """
+        self._page_ok = False
+        if self.set_aside.usable(slide):
+            try:
+                page = self.cache.get(slide)
+            except Exception as exc:
+                self.faults.report(f"drawing a {slide.kind} slide", exc)
+                if self.set_aside.failed(slide):
+                    log.warning("a %s slide keeps failing; it is set aside for %d s",
+                                slide.kind, self.set_aside.seconds)
+            else:
+                self.set_aside.succeeded(slide)
+                self._page_ok = True
+                return page
+        if self._shown_surface is not None:
+            return self._shown_surface
+        return self._fallback_page()
+
+    def _fallback_page(self) -> pygame.Surface:
+        """Something to show when the very first slide fails: the empty page, or plain colour."""
         try:
-            return self.cache.get(slide)
-        except Exception:
-            log.exception("slide could not be drawn; showing the previous one")
-            if self._shown_surface is not None:
-                return self._shown_surface
-            raise
+            return self.cache.get(Slide("empty", theme=self.settings.theme))
+        except Exception as exc:
+            self.faults.report("drawing the empty page", exc)
+            page = pygame.Surface(self.screen.get_size())
+            page.fill(get_theme(self.settings.theme).page_bg)
+            return page
 
     def _draw_transition(self, now: float) -> None:
         tr = self._transition

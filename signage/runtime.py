@@ -1,0 +1,43 @@
+"""What a long-running player carries besides the screen: metrics, screenshot, play log, watchdog.
+
+``attach`` plugs them into a Player as observers and into the StatusServer as
+routes; ``signage run`` and the soak bench use it the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from dataclasses import dataclass
+
+from .metrics import Metrics
+from .playlog import PlayLog
+from .screenshot import Screenshots
+from .sdnotify import Notifier
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Ops:
+    metrics: Metrics
+    playlog: PlayLog
+    screenshots: Screenshots
+    notifier: Notifier
+
+
+def attach(player, status=None, notifier: Notifier | None = None,
+           playlog: PlayLog | None = None) -> Ops:
+    settings = player.settings
+    metrics = Metrics(clock=player.clock)
+    player.faults.listeners.append(metrics.error)
+    if playlog is None:
+        playlog = PlayLog(settings.playlog_dir, settings.screen_name or socket.gethostname(),
+                          settings.playlog_keep_days)
+    notifier = notifier or Notifier()
+    screenshots = Screenshots(player.post, metrics=metrics)
+    player.observers += [metrics, playlog, notifier]
+    if status is not None:
+        status.routes["/metrics"] = metrics.render
+        status.routes["/screenshot.png"] = screenshots.route
+    return Ops(metrics, playlog, screenshots, notifier)
