@@ -329,26 +329,32 @@ class Player:
         self._shown, self._shown_surface = slide, new
 
     def _page(self, slide: Slide) -> pygame.Surface:
-        """The page for ``slide``; a slide that cannot be drawn leaves the previous page up.
-
-        A slide failing three times in a row is set aside (not even tried) for a while.
-        """
-        self._page_ok = False
-        if self.set_aside.usable(slide):
-            try:
-                page = self.cache.get(slide)
-            except Exception as exc:
-                self.faults.report(f"drawing a {slide.kind} slide", exc)
-                if self.set_aside.failed(slide):
-                    log.warning("a %s slide keeps failing; it is set aside for %d s",
-                                slide.kind, self.set_aside.seconds)
-            else:
-                self.set_aside.succeeded(slide)
-                self._page_ok = True
-                return page
+        """The page for ``slide``; a slide that cannot be drawn leaves the previous page up."""
+        page = self._try_page(slide)
+        self._page_ok = page is not None
+        if page is not None:
+            return page
         if self._shown_surface is not None:
             return self._shown_surface
         return self._fallback_page()
+
+    def _try_page(self, slide: Slide) -> pygame.Surface | None:
+        """Draw (or fetch) a page; None when it fails or is set aside.
+
+        A slide failing three times in a row is set aside (not even tried) for a while.
+        """
+        if not self.set_aside.usable(slide):
+            return None
+        try:
+            page = self.cache.get(slide)
+        except Exception as exc:
+            self.faults.report(f"drawing a {slide.kind} slide", exc)
+            if self.set_aside.failed(slide):
+                log.warning("a %s slide keeps failing; it is set aside for %d s",
+                            slide.kind, self.set_aside.seconds)
+            return None
+        self.set_aside.succeeded(slide)
+        return page
 
     def _fallback_page(self) -> pygame.Surface:
         """Something to show when the very first slide fails: the empty page, or plain colour."""
@@ -404,9 +410,11 @@ class Player:
         self._prerendered_for = on.next_change
         try:
             upcoming = schedule.at(on.next_change + 0.001, self.store.snapshot, self.programme, self.step)
-            self.cache.get(upcoming.slide)
-        except Exception:
-            log.exception("could not prepare the next page")
+        except Exception as exc:
+            self.faults.report("scheduling the next page", exc)
+            return
+        if upcoming.slide != on.slide:
+            self._try_page(upcoming.slide)
 
     # ----------------------------------------------------------- status
 

@@ -29,6 +29,7 @@ class Notifier:
             self._addr = "\0" + path[1:] if path.startswith("@") else path
             try:
                 self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+                self._sock.setblocking(False)  # a full queue must never stall the frame loop
             except OSError as exc:
                 log.warning("cannot talk to systemd (%s)", exc)
         self.interval: float | None = None  # how often to feed the watchdog (half its timeout)
