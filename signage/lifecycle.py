@@ -34,6 +34,10 @@ def reload_job(path, adjust: Callable[[config_mod.Settings], config_mod.Settings
             if new.content_dir != player.settings.content_dir:
                 log.warning("the content folder changed to %s; restart the player to watch it",
                             new.content_dir)
+            old = player.settings
+            if (new.status_host, new.status_port, new.status_token) != (
+                    old.status_host, old.status_port, old.status_token):
+                log.warning("status host, port or token changed; restart the player to apply")
             player.apply_settings(new)
             log.info("config.yaml reloaded")
             player._notify("config_reloaded", True)

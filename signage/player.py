@@ -79,6 +79,7 @@ class Player:
         self.set_aside = SetAside(clock=clock)  # slides that keep failing to draw
         self._showing: tuple | None = None  # (started_at, slide) of the showing last announced
         self._page_ok = True
+        self.alive_at: float | None = None  # monotonic time of the last frame() that returned
         self.fonts = fonts
         self.inbox: queue.Queue = inbox or queue.Queue()
         self.clock = clock
@@ -220,6 +221,7 @@ class Player:
                     break
                 try:
                     wait = self.frame()
+                    self.alive_at = time.monotonic()  # the systemd watchdog is fed from this
                 except Exception as exc:  # the loop itself must survive anything a frame does
                     self.faults.report("frame", exc)
                     wait = IDLE_POLL

@@ -92,7 +92,11 @@ class Notifier:
             self.ready(f"showing {player.settings.station_name}")
 
     def loop_tick(self, player) -> None:
-        if self.ready_sent:
+        """Feed the watchdog only while frame() keeps returning: a loop whose every frame
+        fails is as dead as a frozen one, and a restart may cure it."""
+        alive_at = getattr(player, "alive_at", None)
+        if (self.ready_sent and self.interval is not None and alive_at is not None
+                and time.monotonic() - alive_at <= 2 * self.interval):
             self.watchdog()
 
     def stopped(self, player) -> None:

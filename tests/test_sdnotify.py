@@ -78,3 +78,24 @@ def test_a_full_socket_never_blocks(systemd):
     n = Notifier({"NOTIFY_SOCKET": path})
     for _ in range(5000):  # far beyond the datagram queue; nobody reads
         n.send("WATCHDOG=1")
+
+
+def test_the_frame_loop_feeds_the_watchdog_only_while_frames_work(systemd, fonts, tmp_path):
+    from signage import config as config_mod
+    from signage.player import Player
+
+    path, sock = systemd
+    settings = config_mod.from_dict({"display": {"size": [320, 180]},
+                                     "content": str(tmp_path / "none")},
+                                    base_dir=tmp_path).replace(fullscreen=False)
+    player = Player(settings, fonts)
+    notifier = Notifier({"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "20000"})
+    player.observers.append(notifier)
+    player.run(max_seconds=0.3)
+    got = received(sock)
+    assert got[0].startswith("READY=1") and "WATCHDOG=1" in got and got[-1] == "STOPPING=1"
+    player.programme = None  # from now on every frame fails
+    player.alive_at = None
+    player.run(max_seconds=0.3)
+    assert received(sock) == ["STOPPING=1"]
+    assert player.faults.total >= 1
