@@ -228,6 +228,7 @@ def cmd_run(settings, args) -> int:
 
     adjust = _overrides(args)
     settings = adjust(settings)
+    runtime.fixed_mmap_threshold()
     pygame.display.init()
     try:
         fonts = _fonts(settings)

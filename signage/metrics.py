@@ -68,6 +68,9 @@ class Metrics:
         self.registry = r = CollectorRegistry()
         self._lock = threading.Lock()
         self._feed_ok: dict[str, float] = {}
+        # Callables returning {feed source: epoch of its last good answer}, e.g. from the feed
+        # pollers' own bookkeeping (a 304 Not Modified is good news that posts nothing).
+        self.feed_providers: list[Callable[[], dict[str, float]]] = []
         self.frames = Counter("signage_frames", "Frames drawn", registry=r)
         self.frame_seconds = Histogram("signage_frame_seconds", "Time to draw one frame",
                                        buckets=FRAME_BUCKETS, registry=r)
@@ -111,7 +114,17 @@ class Metrics:
 
     def feed_times(self) -> dict[str, float]:
         with self._lock:
-            return dict(self._feed_ok)
+            times = dict(self._feed_ok)
+        for provider in list(self.feed_providers):
+            try:
+                for source, when in provider().items():
+                    if when is not None:
+                        key = source_label(source if source.startswith(FEED_PREFIX)
+                                           else FEED_PREFIX + source)
+                        times[key] = max(when, times.get(key, when))
+            except Exception:  # a scrape must not fail for one provider
+                continue
+        return times
 
     # ------------------------------------------------------------ output
     def render(self) -> tuple[int, str, bytes]:

@@ -6,6 +6,8 @@ routes; ``signage run`` and the soak bench use it the same way.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import socket
 from dataclasses import dataclass
@@ -24,6 +26,25 @@ class Ops:
     playlog: PlayLog
     screenshots: Screenshots
     notifier: Notifier
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+
+
+def fixed_mmap_threshold(size: int = 1 << 20) -> bool:
+    """Allocate blocks of ``size`` and more (page surfaces: 8 MB at 1080p) with mmap, always.
+
+    glibc raises its mmap threshold each time a large block is freed, after which page
+    surfaces come from the heap and their memory stays with the process when they are
+    dropped: resident memory then steps up by whole pages and stays there. Fixing the
+    threshold turns that dynamic adjustment off, so a dropped page goes back to the system.
+    Returns False where this is not glibc.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, size))
+    except (OSError, AttributeError):
+        return False
 
 
 def attach(player, status=None, notifier: Notifier | None = None,

@@ -37,6 +37,8 @@ def test_content_reloads_failures_and_feed_age():
     assert s[("signage_resident_memory_bytes", ())] > 1e6
     m.feed_fresh("feed:bureau")  # a poller's 304: unchanged but alive
     assert samples(m)[("signage_feed_age_seconds", (("source", "feed:bureau"),))] == 0
+    m.feed_providers.append(lambda: {"county": 1090.0})  # the pollers' own bookkeeping
+    assert samples(m)[("signage_feed_age_seconds", (("source", "feed:county"),))] == 10
 
 
 def test_png_encoder_round_trip():
