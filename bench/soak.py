@@ -426,8 +426,12 @@ Reading it:
 - `signage run` (and this bench, unless `--dynamic-malloc`) fixes glibc's mmap threshold
   at 1 MB: by default glibc raises the threshold after a large block is freed, page
   surfaces then come from the heap, and resident memory steps up by whole pages and stays
-  there. A first run of this bench without it saw one such step of +12.6 MB on day 4
-  (142 MB to 154 MB, flat before and after, Python objects flat).
+  there. Two earlier runs of this bench without it (2026-11-29): one saw a single step of
+  +12.6 MB on day 4 (142 MB to 154 MB, flat before and after, Python objects flat), the
+  other sat at 154-155 MB from its first day (+0.5 MB over the week). With the fixed
+  threshold the same week holds 108 MB, going up to 124 MB while extra pages are alive
+  and back, for a few more page faults when a new page is drawn (frame p95 23 ms against
+  20 ms; median 5.6 ms against 8.1 ms).
 - Sleep hours and the night market are simulated here with content removal and a theme
   switch through the config reload, the feed with a local HTTP server and a small
   fetcher, because the programme's sleep slides and the feed poller were on other branches
