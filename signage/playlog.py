@@ -102,11 +102,16 @@ class PlayLog:
             return
         pending, self._pending = self._pending, []
         try:
+            # One write per day file: whole lines in one append, so several writers (one per
+            # output of a box) sharing the day's file never split each other's lines.
+            by_day: dict[dt.date, list[str]] = {}
             for day, line in pending:
-                self._file_for(day).write(line + "\n")
-                self.lines += 1
-            if self._file is not None:
-                self._file.flush()
+                by_day.setdefault(day, []).append(line + "\n")
+            for day, lines in by_day.items():
+                f = self._file_for(day)
+                f.write("".join(lines))
+                f.flush()
+                self.lines += len(lines)
         except OSError as exc:
             log.error("play log %s cannot be written: %s", self.folder, exc)
             self._close_file()

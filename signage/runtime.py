@@ -49,16 +49,32 @@ def fixed_mmap_threshold(size: int = 1 << 20) -> bool:
 
 def attach(player, status=None, notifier: Notifier | None = None,
            playlog: PlayLog | None = None) -> Ops:
-    settings = player.settings
-    metrics = Metrics(clock=player.clock)
-    player.faults.listeners.append(metrics.error)
-    if playlog is None:
-        playlog = PlayLog(settings.playlog_dir, settings.screen_name or socket.gethostname(),
-                          settings.playlog_keep_days)
+    """Plug metrics, play log and watchdog into ``player`` and routes into ``status``.
+
+    ``player`` may also drive several outputs (``.players``): each output gets its own
+    play log screen name (``<screen>-2`` ...); metrics count them all; the watchdog
+    and the screenshot follow the first.
+    """
+    players = list(getattr(player, "players", None) or [player])
+    primary = players[0]
+    settings = primary.settings
+    metrics = Metrics(clock=primary.clock)
+    for faults in {id(p.faults): p.faults for p in players}.values():
+        faults.listeners.append(metrics.error)
+    screen = settings.screen_name or socket.gethostname()
+    logs = []
+    for i, p in enumerate(players):
+        if i == 0 and playlog is not None:
+            log_i = playlog
+        else:
+            log_i = PlayLog(settings.playlog_dir, screen if len(players) == 1 else f"{screen}-{i + 1}",
+                            settings.playlog_keep_days)
+        logs.append(log_i)
+        p.observers += [metrics, log_i]
     notifier = notifier or Notifier()
-    screenshots = Screenshots(player.post, metrics=metrics)
-    player.observers += [metrics, playlog, notifier]
+    primary.observers.append(notifier)
+    screenshots = Screenshots(primary.post, metrics=metrics)
     if status is not None:
         status.routes["/metrics"] = metrics.render
         status.routes["/screenshot.png"] = screenshots.route
-    return Ops(metrics, playlog, screenshots, notifier)
+    return Ops(metrics, logs[0], screenshots, notifier)

@@ -33,9 +33,12 @@ def png_bytes(width: int, height: int, rgb: bytes, level: int = 6) -> bytes:
             + chunk(b"IEND", b""))
 
 
-def grab_display() -> tuple[int, int, bytes]:
-    """The display's pixels as packed RGB (call on the frame loop's thread only)."""
-    surface = pygame.display.get_surface()
+def grab_display(player=None) -> tuple[int, int, bytes]:
+    """The screen's pixels as packed RGB (call on the frame loop's thread only).
+
+    ``player.screen`` when there is one (a window of several outputs), else the display.
+    """
+    surface = getattr(player, "screen", None) or pygame.display.get_surface()
     if surface is None:
         raise RuntimeError("no display is open")
     w, h = surface.get_size()
@@ -55,9 +58,9 @@ class Screenshots:
         done = threading.Event()
         box: dict = {}
 
-        def job(_player) -> None:
+        def job(player) -> None:
             try:
-                box["frame"] = grab_display()
+                box["frame"] = grab_display(player)
             except Exception as exc:  # reported to the waiting HTTP thread
                 box["error"] = exc
             finally:
