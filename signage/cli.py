@@ -249,7 +249,7 @@ def cmd_run(settings, args) -> int:
     ops = runtime.attach(player, status)
     config_path = args.config if Path(args.config).exists() else None
     lifecycle.install_signals(player, on_hup=lambda: player.post(
-        lifecycle.reload_job(config_path, adjust, ops.notifier)))
+        lifecycle.reload_job(config_path, adjust, ops.notifier, target=player)))
     player.load(content.initial_results(settings))
     stops = content.start_sources(settings, player.post)
     try:

@@ -18,10 +18,15 @@ log = logging.getLogger(__name__)
 
 
 def reload_job(path, adjust: Callable[[config_mod.Settings], config_mod.Settings],
-               notifier=None) -> Callable:
-    """A job for ``player.post``: re-read config.yaml; keep the old settings when it is wrong."""
+               notifier=None, target=None) -> Callable:
+    """A job for ``player.post``: re-read config.yaml; keep the old settings when it is wrong.
+
+    The loop runs the job with its (first) player; ``target`` is what takes the new
+    settings when that is something else (the driver of several outputs).
+    """
 
     def job(player) -> None:
+        who = target if target is not None else player
         if notifier is not None:
             notifier.reloading()
         try:
@@ -31,14 +36,14 @@ def reload_job(path, adjust: Callable[[config_mod.Settings], config_mod.Settings
                 log.error("config.yaml not reloaded, the old settings stay: %s", exc)
                 player._notify("config_reloaded", False)
                 return
-            if new.content_dir != player.settings.content_dir:
+            if new.content_dir != who.settings.content_dir:
                 log.warning("the content folder changed to %s; restart the player to watch it",
                             new.content_dir)
-            old = player.settings
+            old = who.settings
             if (new.status_host, new.status_port, new.status_token) != (
                     old.status_host, old.status_port, old.status_token):
                 log.warning("status host, port or token changed; restart the player to apply")
-            player.apply_settings(new)
+            who.apply_settings(new)
             log.info("config.yaml reloaded")
             player._notify("config_reloaded", True)
         finally:
