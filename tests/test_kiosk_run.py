@@ -228,3 +228,17 @@ playlog: {folder: plays, screen: tv2}
             json.loads(line)
     rows = list(read_records(tmp_path / "plays", today - dt.timedelta(days=1), today))
     assert len({r["page"] for r in rows}) >= 3
+
+
+def test_sigint_ends_cleanly(tmp_path):
+    r = Run(tmp_path, """\
+station: {name: 测试驿站}
+content: jobs
+display: {size: [320, 180]}
+status: {port: 0}
+playlog: {folder: plays, screen: tv3}
+""")
+    wait_for(lambda: r.get("/status", token=None).json().get("frames"), "the first frame")
+    assert r.finish(signal.SIGINT) == 0
+    assert "SIGINT: stopping" in r.log.read_text()
+    assert "STOPPING=1" in r.messages
