@@ -1,4 +1,4 @@
-"""Command line: ``signage run | render | validate``.
+"""Command line: ``signage run | render | validate | report``.
 
 Every command takes ``--config PATH`` (default ``./config.yaml``); paths inside
 the file are relative to it.
@@ -75,7 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check listing files and explain what is wrong")
     validate.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
     validate.add_argument("--json", action="store_true", help="machine-readable output")
+
+    report = sub.add_parser("report", help="how often each listing and employer was shown")
+    report.add_argument("--from", dest="start", type=_date, help="first day, e.g. 2026-11-01 "
+                        "(default: six days before --to)")
+    report.add_argument("--to", dest="end", type=_date, help="last day (default: today)")
+    report.add_argument("--csv", action="store_true", help="CSV instead of a table")
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a day must look like 2026-11-09") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,7 +108,26 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_validate(settings, args)
     if args.command == "render":
         return cmd_render(settings, args)
+    if args.command == "report":
+        return cmd_report(settings, args)
     return cmd_run(settings, args)
+
+
+def cmd_report(settings, args) -> int:
+    from . import playlog
+
+    end = args.end or dt.date.today()
+    start = args.start or end - dt.timedelta(days=6)
+    if start > end:
+        print("signage: --from is after --to", file=sys.stderr)
+        return 2
+    by_listing, by_employer = playlog.tally(playlog.read_records(settings.playlog_dir, start, end))
+    if args.csv:
+        sys.stdout.write(playlog.report_csv(by_listing, by_employer))
+    else:
+        print(f"{settings.playlog_dir}  {start} .. {end}")
+        sys.stdout.write(playlog.report_table(by_listing, by_employer))
+    return 0
 
 
 def _fonts(settings):
@@ -196,54 +228,73 @@ def cmd_validate(settings, args) -> int:
     return 1 if errors else 0
 
 
+def _overrides(args):
+    """The command line's display options, applied over (re)loaded settings."""
+
+    def adjust(settings):
+        if args.windowed:
+            settings = settings.replace(fullscreen=False)
+        if args.size:
+            settings = settings.replace(size=args.size)
+        if args.display is not None:
+            settings = settings.replace(display_index=args.display)
+        return settings
+
+    return adjust
+
+
 def cmd_run(settings, args) -> int:
     import pygame
 
+    from . import lifecycle, runtime
+    from .contain import Faults
     from .player import Player
     from .render.fonts import FontError
-    from .status import StatusServer
+    from .status import StatusRefused, StatusServer
 
-    if args.windowed:
-        settings = settings.replace(fullscreen=False)
-    if args.size:
-        settings = settings.replace(size=args.size)
-    if args.display is not None:
-        settings = settings.replace(display_index=args.display)
+    adjust = _overrides(args)
+    settings = adjust(settings)
+    runtime.fixed_mmap_threshold()
     pygame.display.init()
     try:
         fonts = _fonts(settings)
     except FontError as exc:
         print(f"signage: {exc}", file=sys.stderr)
         return 2
+    faults = Faults(log)
+    faults.install_thread_hook()
     status = None
     try:
-        status = StatusServer(settings.status_port).start()
+        status = StatusServer(settings.status_port, settings.status_host,
+                              settings.status_token).start()
+    except StatusRefused as exc:
+        log.error("%s", exc)
     except OSError as exc:
         log.error("status port %d unavailable (%s); running without /status", settings.status_port, exc)
     if settings.outputs:  # one box, several HDMI outputs: a window and a screen index each
         from .outputs import Outputs
 
-        player = Outputs(settings, fonts, status=status)
+        player = Outputs(settings, fonts, status=status, faults=faults)
     else:
-        player = Player(settings, fonts, status=status)
+        player = Player(settings, fonts, status=status, faults=faults)
+    ops = runtime.attach(player, status)
+    config_path = args.config if Path(args.config).exists() else None
+    lifecycle.install_signals(player, on_hup=lambda: player.post(
+        lifecycle.reload_job(config_path, adjust, ops.notifier, target=player)))
     player.load(content.initial_results(settings))
     stops = content.start_sources(settings, player.post)
     try:
         player.open_display()
     except pygame.error as exc:
         print(f"signage: cannot open the screen: {exc}", file=sys.stderr)
+        lifecycle.stop_all(stops, faults=faults)
         return 3
     try:
         player.run(max_seconds=args.seconds)
-    except KeyboardInterrupt:
-        pass
     finally:
-        for stop in stops:
-            try:
-                stop()
-            except Exception:
-                log.exception("stopping a source failed")
+        lifecycle.stop_all(stops, faults=faults)
         if status:
             status.stop()
         pygame.quit()
+        log.info("stopped")
     return 0

@@ -54,7 +54,14 @@ DEFAULTS: dict[str, Any] = {
         "bold_index": None,
     },
     "status": {
-        "port": 8787,  # http://127.0.0.1:PORT/status
+        "port": 8787,  # http://127.0.0.1:PORT/status, /metrics, /screenshot.png
+        "host": "127.0.0.1",  # another address (0.0.0.0 = all) needs a token
+        "token": None,  # required unless host is loopback; send "Authorization: Bearer TOKEN"
+    },
+    "playlog": {
+        "folder": "playlog",  # one JSON Lines file per day of what was shown
+        "keep_days": 90,  # older day files are deleted
+        "screen": None,  # this screen's name in the log; the host name when empty
     },
     "log_level": "info",
     # Remote feeds of listings (see docs/feed.md). Each entry of the list:
@@ -154,6 +161,11 @@ class Settings:
     theme: str = "day"
     font: FontSettings = field(default_factory=FontSettings)
     status_port: int = 8787
+    status_host: str = "127.0.0.1"
+    status_token: str | None = field(default=None, repr=False)
+    playlog_dir: Path = Path("playlog")
+    playlog_keep_days: int = 90
+    screen_name: str = ""
     log_level: str = "info"
     feeds: tuple[FeedSettings, ...] = ()
     cache_dir: Path = Path("var/cache")
@@ -303,6 +315,11 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
             bold_index=None if font["bold_index"] is None else int(font["bold_index"]),
         ),
         status_port=int(merged["status"]["port"]),
+        status_host=str(merged["status"]["host"] or "127.0.0.1"),
+        status_token=None if not merged["status"]["token"] else str(merged["status"]["token"]),
+        playlog_dir=rel(merged["playlog"]["folder"]) or base_dir / "playlog",
+        playlog_keep_days=max(1, int(merged["playlog"]["keep_days"])),
+        screen_name=str(merged["playlog"]["screen"] or ""),
         log_level=str(merged["log_level"]),
         feeds=feeds,
         cache_dir=rel(merged["cache_dir"]) or base_dir / "var/cache",

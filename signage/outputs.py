@@ -33,19 +33,34 @@ class Outputs:
     """A Player per output, sharing one ContentStore; offers the Player's load/post/run."""
 
     def __init__(self, settings: Settings, fonts: Fonts, inbox: queue.Queue | None = None,
-                 clock: Callable[[], float] = time.time, status=None):
+                 clock: Callable[[], float] = time.time, status=None, faults=None):
         outputs = settings.outputs or (settings.display_index,)
         self.settings = settings
         self.players: list[Player] = []
         for i, _display in enumerate(outputs):
             own = settings.replace(screen_index=settings.screen_index + i)
-            p = Player(own, fonts, inbox, clock, status if i == 0 else None)
+            p = Player(own, fonts, inbox, clock, status if i == 0 else None, faults=faults)
             if self.players:
                 p.store = self.players[0].store
                 p.inbox = self.players[0].inbox
             self.players.append(p)
         self.outputs = tuple(outputs)
         self.running = False
+        self.faults = self.primary.faults
+
+    def stop(self) -> None:
+        """End the loop soon (SIGTERM, SIGINT)."""
+        self.running = False
+
+    def apply_settings(self, settings: Settings) -> None:
+        """SIGHUP: every output takes the new settings, keeping its own screen index."""
+        self.settings = settings
+        for i, p in enumerate(self.players):
+            p.apply_settings(settings.replace(screen_index=settings.screen_index + i))
+
+    def _notify(self, hook: str, *args) -> None:
+        for p in self.players:
+            p._notify(hook, *args)
 
     @property
     def primary(self) -> Player:
@@ -92,8 +107,9 @@ class Outputs:
         for p in self.players:
             try:
                 waits.append(p.frame())
-            except Exception:  # one output failing must not take the others down
-                log.exception("output %s failed to draw a frame", p.screen_slot)
+                p.alive_at = time.monotonic()  # the systemd watchdog is fed from this
+            except Exception as exc:  # one output failing must not take the others down
+                p.faults.report(f"output {p.screen_slot}", exc)
                 waits.append(1.0)
         return min(waits)
 
@@ -102,16 +118,21 @@ class Outputs:
             self.open_display()
         self.running = True
         started = time.monotonic()
-        while self.running:
-            self.primary.drain_inbox()
-            self._handle_events()
-            if not self.running:
-                break
-            wait = self.frame()
-            if max_seconds is not None and time.monotonic() - started >= max_seconds:
-                break
-            if wait > 0:
-                self.primary._sleep(wait)
+        try:
+            while self.running:
+                self.primary.drain_inbox()
+                self._handle_events()
+                if not self.running:
+                    break
+                wait = self.frame()
+                self._notify("loop_tick")
+                if max_seconds is not None and time.monotonic() - started >= max_seconds:
+                    break
+                if wait > 0 and self.running:
+                    self.primary._sleep(wait)
+        finally:
+            self.running = False
+            self._notify("stopped")
 
     def _handle_events(self) -> None:
         primary = self.primary

@@ -22,6 +22,7 @@ import pygame
 from . import playlist as playlist_mod
 from . import schedule
 from .config import Settings
+from .contain import Faults, SetAside
 from .model import Problem, Severity, Slide, Snapshot, SourceResult
 from .render import badge as badge_mod
 from .render import pages as pages_mod
@@ -76,8 +77,17 @@ class Stats:
 
 class Player:
     def __init__(self, settings: Settings, fonts: Fonts, inbox: queue.Queue | None = None,
-                 clock: Callable[[], float] = time.time, status=None):
+                 clock: Callable[[], float] = time.time, status=None, faults: Faults | None = None):
         self.settings = settings
+        # Plug-ins (metrics, play log, systemd watchdog): objects with any of the methods
+        # frame_drawn(player, seconds), slide_shown(player, on, now), loop_tick(player),
+        # content_applied(player, results, snapshot), config_reloaded(player, ok), stopped(player).
+        self.observers: list = []
+        self.faults = faults or Faults(log)
+        self.set_aside = SetAside(clock=clock)  # slides that keep failing to draw
+        self._showing: tuple | None = None  # (started_at, slide) of the showing last announced
+        self._page_ok = True
+        self.alive_at: float | None = None  # monotonic time of the last frame() that returned
         self.fonts = fonts
         self.inbox: queue.Queue = inbox or queue.Queue()
         self.clock = clock
@@ -160,6 +170,7 @@ class Player:
     def _apply(self, update: Update) -> None:
         before = self.store.snapshot.version
         snap = self.store.apply_many(update.results, update.removed)
+        self._notify("content_applied", update.results, snap)
         if snap.version != before:
             self._font_problems = tuple(self._check_glyphs(snap))
             self._badge_want = badge_mod.badge_state(self.problems, snap.stale_sources) \
@@ -202,9 +213,23 @@ class Player:
                 elif callable(item):
                     item(self)
                 changed = True
-            except Exception:
-                log.exception("could not apply a content update; the screen keeps what it had")
+            except Exception as exc:
+                # the screen keeps what it had
+                self.faults.report(f"applying {type(item).__name__}", exc)
             item = None
+
+    def _notify(self, hook: str, *args) -> None:
+        for observer in self.observers:
+            fn = getattr(observer, hook, None)
+            if fn is not None:
+                try:
+                    fn(self, *args)
+                except Exception as exc:
+                    self.faults.report(f"{type(observer).__name__}.{hook}", exc)
+
+    def stop(self) -> None:
+        """End the loop soon (safe from a signal handler); it ends within one idle wake-up."""
+        self.running = False
 
     def post(self, item) -> None:
         """Hand something to the loop from any thread, and wake it."""
@@ -266,19 +291,30 @@ class Player:
             self.open_display()
         self.running = True
         started = time.monotonic()
-        while self.running:
-            self.drain_inbox()
-            self._handle_events()
-            if not self.running:
-                break
-            wait = self.frame()
-            if max_seconds is not None and time.monotonic() - started >= max_seconds:
-                break
-            if wait > 0:
-                self._sleep(wait)
+        try:
+            while self.running:
+                self.drain_inbox()
+                self._handle_events()
+                if not self.running:
+                    break
+                try:
+                    wait = self.frame()
+                    self.alive_at = time.monotonic()  # the systemd watchdog is fed from this
+                except Exception as exc:  # the loop itself must survive anything a frame does
+                    self.faults.report("frame", exc)
+                    wait = IDLE_POLL
+                self._notify("loop_tick")
+                if max_seconds is not None and time.monotonic() - started >= max_seconds:
+                    break
+                if wait > 0 and self.running:
+                    self._sleep(wait)
+        finally:
+            self.running = False
+            self._notify("stopped")
 
     def _sleep(self, seconds: float) -> None:
         """Sleep until ``seconds`` pass, content arrives, or it is time to look at events."""
+        seconds /= getattr(self.clock, "rate", 1.0)  # a compressed clock (bench/soak.py)
         try:
             item = self.inbox.get(timeout=min(seconds, IDLE_POLL))
         except queue.Empty:
@@ -301,6 +337,19 @@ class Player:
             elif event.type in (pygame.WINDOWRESIZED, pygame.WINDOWEXPOSED):
                 self._shown = None  # repaint whole
 
+    def apply_settings(self, settings: Settings) -> None:
+        """Take new settings (SIGHUP): reopen the window if its geometry changed, redraw pages."""
+        geometry = ("fullscreen", "size", "display_index", "rotation")
+        old = self.settings
+        self.settings = settings
+        if self.screen is not None and any(getattr(old, k) != getattr(settings, k) for k in geometry):
+            self.fullscreen = not settings.fullscreen
+            self.toggle_fullscreen()  # sets the mode anew and rebuilds the page cache
+        else:
+            self._new_cache()
+        self._prerendered_for = None
+        self._clock_minute = None
+
     def toggle_fullscreen(self) -> None:
         if self.window is not None:  # multi-output windows stay as they are
             return
@@ -321,6 +370,10 @@ class Player:
         if on.slide != self._shown:
             self._begin(on.slide, now)
             drew = True
+        if self._showing != (on.started_at, on.slide):
+            self._showing = (on.started_at, on.slide)
+            if self._page_ok:
+                self._notify("slide_shown", on, now)
         if self._transition is not None:
             self._draw_transition(now)
             drew = True
@@ -337,6 +390,7 @@ class Player:
         if drew or ticked:
             self.stats.frames += 1
             self.stats.frame_times.append(time.perf_counter() - t0)
+            self._notify("frame_drawn", self.stats.frame_times[-1])
             if len(self.stats.frame_times) > 10_000:
                 del self.stats.frame_times[:5_000]
             if self.first_frame_at is None:
@@ -375,13 +429,42 @@ class Player:
         return pygame.Rect(pages_mod.physical_rect(0, top, lw, lh - top, (lw, lh), self.settings.rotation))
 
     def _page(self, slide: Slide) -> pygame.Surface:
+        """The page for ``slide``; a slide that cannot be drawn leaves the previous page up."""
+        page = self._try_page(slide)
+        self._page_ok = page is not None
+        if page is not None:
+            return page
+        if self._shown_surface is not None:
+            return self._shown_surface
+        return self._fallback_page()
+
+    def _try_page(self, slide: Slide) -> pygame.Surface | None:
+        """Draw (or fetch) a page; None when it fails or is set aside.
+
+        A slide failing three times in a row is set aside (not even tried) for a while.
+        """
+        if not self.set_aside.usable(slide):
+            return None
         try:
-            return self.cache.get(slide)
-        except Exception:
-            log.exception("slide could not be drawn; showing the previous one")
-            if self._shown_surface is not None:
-                return self._shown_surface
-            raise
+            page = self.cache.get(slide)
+        except Exception as exc:
+            self.faults.report(f"drawing a {slide.kind} slide", exc)
+            if self.set_aside.failed(slide):
+                log.warning("a %s slide keeps failing; it is set aside for %d s",
+                            slide.kind, self.set_aside.seconds)
+            return None
+        self.set_aside.succeeded(slide)
+        return page
+
+    def _fallback_page(self) -> pygame.Surface:
+        """Something to show when the very first slide fails: the empty page, or plain colour."""
+        try:
+            return self.cache.get(Slide("empty", theme=self.settings.theme))
+        except Exception as exc:
+            self.faults.report("drawing the empty page", exc)
+            page = pygame.Surface(self.screen.get_size())
+            page.fill(get_theme(self.settings.theme).page_bg)
+            return page
 
     def _draw_transition(self, now: float) -> None:
         tr = self._transition
@@ -533,9 +616,11 @@ class Player:
         self._prerendered_for = on.next_change
         try:
             upcoming = self._schedule_at(on.next_change + 0.001)
-            self.cache.get(upcoming.slide)
-        except Exception:
-            log.exception("could not prepare the next page")
+        except Exception as exc:
+            self.faults.report("scheduling the next page", exc)
+            return
+        if upcoming.slide != on.slide:
+            self._try_page(upcoming.slide)
 
     # ----------------------------------------------------------- status
 

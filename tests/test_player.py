@@ -174,7 +174,7 @@ def test_crossfade_blends_the_pages_and_ends_exactly_on_the_new_one(tmp_path, dr
     player.step += 1
     player.frame()  # the crossfade begins
     new = player._shown_surface
-    for k in range(1, 10):
+    for _ in range(9):
         now[0] += 0.05
         player.frame()
     mid = pygame.display.get_surface()

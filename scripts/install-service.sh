@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Install signage as a system service that starts at boot on the console TV (no desktop).
+#
+#   sudo scripts/install-service.sh [--user NAME] [--desktop] [--no-start]
+#
+# Safe to run again. It:
+#   1. sets up the project (scripts/setup.sh: packages, CJK font, .venv);
+#   2. creates the system user (default "signage") in the video, render and input groups;
+#   3. lets that user write the play log folder;
+#   4. installs deploy/signage.service as /etc/systemd/system/signage.service, pointed at
+#      this folder, enables it and (unless --no-start) starts it;
+#   5. turns console blanking and the console cursor off, now and on every boot
+#      (consoleblank=0 vt.global_cursor_default=0 on the kernel command line);
+#   6. with --desktop: installs deploy/signage.desktop in /etc/xdg/autostart instead of
+#      the service, for boxes that boot to a desktop.
+#
+# For testing, SIGNAGE_ROOT=/some/dir writes every file under that folder and skips
+# user creation, setup.sh and systemctl.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=${SIGNAGE_ROOT:-}
+user=signage
+desktop=no
+start=yes
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --user) user=$2; shift 2 ;;
+        --desktop) desktop=yes; shift ;;
+        --no-start) start=no; shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+if [ -z "$root" ] && [ "$(id -u)" -ne 0 ]; then
+    echo "run it as root: sudo $0 $*" >&2
+    exit 1
+fi
+real() { [ -z "$root" ]; }
+
+# Put this folder (and the user) into a template instead of /opt/signage.
+render() {
+    sed -e "/^#/!s#/opt/signage#${here}#g" -e "s#^User=signage#User=${user}#" \
+        -e "s#^Group=signage#Group=${user}#" "$1"
+}
+
+if real; then
+    echo "== setting up ${here}"
+    "${here}/scripts/setup.sh"
+fi
+
+if [ "$desktop" = yes ]; then
+    install -d "${root}/etc/xdg/autostart"
+    render "${here}/deploy/signage.desktop" > "${root}/etc/xdg/autostart/signage.desktop"
+    echo "== installed ${root}/etc/xdg/autostart/signage.desktop: signage starts with the desktop"
+    exit 0
+fi
+
+if real; then
+    if ! id "$user" >/dev/null 2>&1; then
+        echo "== creating system user ${user}"
+        useradd --system --user-group --home-dir "/var/lib/${user}" --create-home \
+            --shell /usr/sbin/nologin "$user"
+    fi
+    for group in video render input; do
+        getent group "$group" >/dev/null || groupadd --system "$group"
+    done
+    usermod -a -G video,render,input "$user"
+    install -d -o "$user" -g "$user" "${here}/playlog"
+fi
+
+echo "== installing the systemd unit"
+install -d "${root}/etc/systemd/system"
+render "${here}/deploy/signage.service" > "${root}/etc/systemd/system/signage.service"
+
+# Kernel command line: no console blanking, no cursor; Raspberry Pi OS or GRUB.
+cmdline=""
+for f in /boot/firmware/cmdline.txt /boot/cmdline.txt; do
+    if [ -f "${root}${f}" ]; then cmdline="${root}${f}"; break; fi
+done
+if [ -n "$cmdline" ]; then
+    line=$(head -n1 "$cmdline")
+    for opt in consoleblank=0 vt.global_cursor_default=0; do
+        case " $line " in *" $opt "*) ;; *) line="$line $opt" ;; esac
+    done
+    printf '%s\n' "$line" > "$cmdline"
+    echo "== kernel command line (${cmdline}): $line"
+elif [ -f "${root}/etc/default/grub" ]; then
+    grub="${root}/etc/default/grub"
+    for opt in consoleblank=0 vt.global_cursor_default=0; do
+        grep -q "^GRUB_CMDLINE_LINUX_DEFAULT=.*${opt}" "$grub" ||
+            sed -i "s/^GRUB_CMDLINE_LINUX_DEFAULT=\"\(.*\)\"/GRUB_CMDLINE_LINUX_DEFAULT=\"\1 ${opt}\"/" "$grub"
+    done
+    echo "== kernel command line (${grub}): $(grep '^GRUB_CMDLINE_LINUX_DEFAULT=' "$grub")"
+    if real && command -v update-grub >/dev/null; then update-grub; fi
+else
+    echo "== no cmdline.txt or /etc/default/grub found: add consoleblank=0" \
+         "vt.global_cursor_default=0 to the kernel command line yourself" >&2
+fi
+
+if real; then
+    # For now, until the next boot.
+    setterm --blank 0 --powerdown 0 --cursor off </dev/tty1 >/dev/tty1 2>/dev/null || true
+    echo 0 > /sys/class/graphics/fbcon/cursor_blink 2>/dev/null || true
+    systemctl daemon-reload
+    systemctl enable signage.service
+    if [ "$start" = yes ]; then
+        systemctl restart signage.service
+        echo "== started; follow it with: journalctl -u signage -f"
+    fi
+fi
+echo "== done"

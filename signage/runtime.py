@@ -1,0 +1,80 @@
+"""What a long-running player carries besides the screen: metrics, screenshot, play log, watchdog.
+
+``attach`` plugs them into a Player as observers and into the StatusServer as
+routes; ``signage run`` and the soak bench use it the same way.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import socket
+from dataclasses import dataclass
+
+from .metrics import Metrics
+from .playlog import PlayLog
+from .screenshot import Screenshots
+from .sdnotify import Notifier
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Ops:
+    metrics: Metrics
+    playlog: PlayLog
+    screenshots: Screenshots
+    notifier: Notifier
+
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+
+
+def fixed_mmap_threshold(size: int = 1 << 20) -> bool:
+    """Allocate blocks of ``size`` and more (page surfaces: 8 MB at 1080p) with mmap, always.
+
+    glibc raises its mmap threshold each time a large block is freed, after which page
+    surfaces come from the heap and their memory stays with the process when they are
+    dropped: resident memory then steps up by whole pages and stays there. Fixing the
+    threshold turns that dynamic adjustment off, so a dropped page goes back to the system.
+    Returns False where this is not glibc.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, size))
+    except (OSError, AttributeError):
+        return False
+
+
+def attach(player, status=None, notifier: Notifier | None = None,
+           playlog: PlayLog | None = None) -> Ops:
+    """Plug metrics, play log and watchdog into ``player`` and routes into ``status``.
+
+    ``player`` may also drive several outputs (``.players``): each output gets its own
+    play log screen name (``<screen>-2`` ...); metrics count them all; the watchdog
+    and the screenshot follow the first.
+    """
+    players = list(getattr(player, "players", None) or [player])
+    primary = players[0]
+    settings = primary.settings
+    metrics = Metrics(clock=primary.clock)
+    for faults in {id(p.faults): p.faults for p in players}.values():
+        faults.listeners.append(metrics.error)
+    screen = settings.screen_name or socket.gethostname()
+    logs = []
+    for i, p in enumerate(players):
+        if i == 0 and playlog is not None:
+            log_i = playlog
+        else:
+            log_i = PlayLog(settings.playlog_dir, screen if len(players) == 1 else f"{screen}-{i + 1}",
+                            settings.playlog_keep_days)
+        logs.append(log_i)
+        p.observers += [metrics, log_i]
+    notifier = notifier or Notifier()
+    primary.observers.append(notifier)
+    screenshots = Screenshots(primary.post, metrics=metrics)
+    if status is not None:
+        status.routes["/metrics"] = metrics.render
+        status.routes["/screenshot.png"] = screenshots.route
+    return Ops(metrics, logs[0], screenshots, notifier)

@@ -1,0 +1,94 @@
+"""The systemd unit, the installer (into a scratch root) and the desktop entry."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def unit_entries(text: str) -> dict[str, list[str]]:
+    entries: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", ";", "[")):
+            key, _, value = line.partition("=")
+            entries.setdefault(key, []).append(value)
+    return entries
+
+
+def test_unit_runs_on_the_console_with_a_watchdog():
+    e = unit_entries((ROOT / "deploy" / "signage.service").read_text())
+    assert e["Type"] == ["notify"]
+    assert e["Restart"] == ["always"]
+    assert int(e["WatchdogSec"][0]) >= 10
+    assert e["User"] == ["signage"] and e["Group"] == ["signage"]
+    assert set(e["SupplementaryGroups"][0].split()) == {"video", "render", "input"}
+    assert "SDL_VIDEODRIVER=kmsdrm" in e["Environment"]
+    assert e["WorkingDirectory"] == ["/opt/signage"]
+    assert e["StandardOutput"] == ["journal"] and e["StandardError"] == ["journal"]
+    assert e["ExecStart"][0].endswith("signage --config /opt/signage/config.yaml run")
+    assert "setterm --blank 0" in e["ExecStartPre"][0] and "--cursor off" in e["ExecStartPre"][0]
+    assert e["WantedBy"] == ["multi-user.target"]
+
+
+def run_installer(root: Path, *args: str) -> str:
+    env = dict(os.environ, SIGNAGE_ROOT=str(root))
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "install-service.sh"), *args], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_installer_writes_the_unit_and_the_kernel_command_line_once(tmp_path):
+    cmdline = tmp_path / "boot" / "firmware" / "cmdline.txt"
+    cmdline.parent.mkdir(parents=True)
+    cmdline.write_text("console=serial0,115200 console=tty1 root=PARTUUID=ab-02 rootwait\n")
+    run_installer(tmp_path)
+    run_installer(tmp_path, "--user", "kiosk")  # again: nothing doubled
+    assert cmdline.read_text() == ("console=serial0,115200 console=tty1 root=PARTUUID=ab-02 "
+                                   "rootwait consoleblank=0 vt.global_cursor_default=0\n")
+    e = unit_entries((tmp_path / "etc/systemd/system/signage.service").read_text())
+    assert e["WorkingDirectory"] == [str(ROOT)]
+    assert e["ExecStart"] == [f"{ROOT}/.venv/bin/signage --config {ROOT}/config.yaml run"]
+    assert e["User"] == ["kiosk"]
+
+
+def test_installer_on_a_grub_machine(tmp_path):
+    grub = tmp_path / "etc" / "default" / "grub"
+    grub.parent.mkdir(parents=True)
+    grub.write_text('GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX_DEFAULT="quiet"\n')
+    run_installer(tmp_path)
+    run_installer(tmp_path)
+    assert 'GRUB_CMDLINE_LINUX_DEFAULT="quiet consoleblank=0 vt.global_cursor_default=0"' \
+        in grub.read_text()
+
+
+def test_desktop_autostart_entry(tmp_path):
+    run_installer(tmp_path, "--desktop")
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str
+    entry.read(tmp_path / "etc/xdg/autostart/signage.desktop", encoding="utf-8")
+    d = entry["Desktop Entry"]
+    assert d["Type"] == "Application"
+    assert f"cd {ROOT} && exec .venv/bin/signage --config config.yaml run" in d["Exec"]
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
+def test_systemd_accepts_the_unit(tmp_path):
+    project = tmp_path / "project"
+    (project / ".venv" / "bin").mkdir(parents=True)
+    (project / ".venv" / "bin" / "signage").write_text("#!/bin/sh\n")  # only must exist
+    (project / ".venv" / "bin" / "signage").chmod(0o755)
+    text = (ROOT / "deploy" / "signage.service").read_text().replace("/opt/signage", str(project))
+    unit = tmp_path / "signage.service"
+    unit.write_text(text)
+    done = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
