@@ -131,9 +131,14 @@ def cmd_report(settings, args) -> int:
 
 
 def _fonts(settings):
+    """The fonts to draw with, or None after saying clearly why there are none."""
     from .render import fonts
 
-    return fonts.load(settings.font, settings.lang)
+    try:
+        return fonts.load(settings.font, settings.lang)
+    except fonts.FontError as exc:
+        print(f"signage: {exc}", file=sys.stderr)
+        return None
 
 
 def cmd_render(settings, args) -> int:
@@ -142,15 +147,12 @@ def cmd_render(settings, args) -> int:
 
     from . import playlist
     from .render import pages, themes
-    from .render.fonts import FontError
     from .render.layout import cards_per_page
     from .store import ContentStore
 
     pygame.display.init()
-    try:
-        fonts = _fonts(settings)
-    except FontError as exc:
-        print(f"signage: {exc}", file=sys.stderr)
+    fonts = _fonts(settings)
+    if fonts is None:
         return 2
     if args.theme:
         settings = settings.replace(theme=args.theme)
@@ -249,17 +251,14 @@ def cmd_run(settings, args) -> int:
     from . import lifecycle, runtime
     from .contain import Faults
     from .player import Player
-    from .render.fonts import FontError
     from .status import StatusRefused, StatusServer
 
     adjust = _overrides(args)
     settings = adjust(settings)
     runtime.fixed_mmap_threshold()
     pygame.display.init()
-    try:
-        fonts = _fonts(settings)
-    except FontError as exc:
-        print(f"signage: {exc}", file=sys.stderr)
+    fonts = _fonts(settings)
+    if fonts is None:
         return 2
     faults = Faults(log)
     faults.install_thread_hook()

@@ -56,3 +56,20 @@ def test_a_configured_font_path_and_face_are_used(fonts):
 def test_missing_characters_are_found(fonts):
     assert fonts.missing("厨房帮工 150元/天") == set()
     assert fonts.missing("编织🧶") == {"🧶"}
+
+
+def test_the_player_refuses_to_start_without_a_chinese_font(config_file):
+    import os
+    import subprocess
+    import sys
+
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not dejavu.exists():
+        pytest.skip("DejaVu is not installed here")
+    cfg = config_file(f"font:\n  path: {dejavu}\n")
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "signage", "--config", str(cfg), "run", "--seconds", "5"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "cannot draw Chinese" in proc.stderr and "不能显示中文" in proc.stderr
