@@ -30,7 +30,7 @@ from .render import ticker as ticker_mod
 from .render.fonts import Fonts
 from .render.layout import Metrics, cards_per_page, header_height
 from .render.themes import get as get_theme
-from .store import ContentStore
+from .store import ContentStore, Update  # noqa: F401 - Update is posted to the player
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +38,6 @@ WAKE = pygame.USEREVENT + 1
 IDLE_POLL = 0.1  # seconds between event checks while idle (10 cheap wake-ups a second)
 PLAYLIST_CHECK = 1.0  # seconds between looks (a cheap stat) at the playlist files
 NO_TICKER = ("black", "poster")
-
-
-@dataclass(frozen=True)
-class Update:
-    """New reads of some sources, and sources that are gone."""
-
-    results: tuple[SourceResult, ...] = ()
-    removed: tuple[str, ...] = ()
 
 
 @dataclass

@@ -15,10 +15,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .model import Location, Problem, Severity, Snapshot, SourceResult
 
 FEED_PREFIX = "feed:"
+
+
+@dataclass(frozen=True)
+class Update:
+    """What a source thread hands the player: new reads of some sources, and sources gone."""
+
+    results: tuple[SourceResult, ...] = ()
+    removed: tuple[str, ...] = ()
 
 
 def _has_errors(result: SourceResult) -> bool:

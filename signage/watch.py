@@ -41,8 +41,8 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .model import Severity, SourceResult
-from .player import Update
 from .sources import folder, report
+from .store import Update
 
 log = logging.getLogger(__name__)
 
