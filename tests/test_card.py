@@ -141,3 +141,30 @@ def test_settlement_badge_has_its_own_colour(fonts):
 def test_every_text_colour_has_aaa_contrast(theme):
     for what, fg, bg in themes.get(theme).text_pairs():
         assert themes.contrast_ratio(fg, bg) >= 7.0, f"{theme}:{what}"
+
+
+def test_a_listing_picture_sits_top_right_clear_of_the_text(fonts, tmp_path):
+    from dataclasses import replace
+
+    from signage.render.layout import Image
+
+    picture = tmp_path / "kitchen.png"
+    surf = pygame.Surface((400, 300))
+    surf.fill((0, 160, 80))
+    pygame.image.save(surf, str(picture))
+    listing = replace(LONG, image=str(picture))
+    for size in SIZES:
+        ops = layout_page(slide(listing), *size, themes.DAY, fonts, "驿站", "", 2)
+        (card, inner), = cards_of(ops)[:1]
+        images = [op for op in inner if isinstance(op, Image)]
+        assert len(images) == 1 and card.rect.contains(images[0].rect)
+        r = images[0].rect
+        for t in (op for op in inner if isinstance(op, Text | Qr)):
+            tr = t.rect
+            assert not (tr.x < r.right and r.x < tr.right and tr.y < r.bottom and r.y < tr.bottom), t
+    ops = layout_page(slide(listing), 1920, 1080, themes.DAY, fonts, "驿站", "", 2)
+    r = next(op.rect for op in ops if isinstance(op, Image))
+    drawn = render_slide(slide(listing), (1920, 1080), themes.DAY, fonts, "驿站", "", 2)
+    cx, cy = r.x + r.w // 2, r.y + r.h // 2
+    got = tuple(drawn.get_at((cx, cy)))[:3]
+    assert all(abs(a - b) <= 6 for a, b in zip(got, (0, 160, 80), strict=True))  # smoothscaled

@@ -341,10 +341,21 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
             qr_op = Qr(target, inner.right - side, inner.bottom - side, px, side)
     qr_top = qr_op.y if qr_op else inner.bottom
     left_w = inner.w - (qr_op.side + m.sp(24) if qr_op else 0)
+    # Zones on the right that text must keep clear of: (top, bottom, width left beside it).
+    zones = [(qr_top - gap, inner.bottom, left_w)]
+
+    # The listing's picture, top right, when the card is wide and tall enough for it.
+    image_op = None
+    if listing.image and inner.w >= m.sp(640):
+        iw = inner.w * 3 // 10
+        ih = min(iw * 3 // 4, qr_top - 2 * gap - inner.y)
+        if ih >= m.sp(160):
+            image_op = Image(listing.image, Rect(inner.right - iw, inner.y, iw, ih), role="picture")
+            zones.append((inner.y, inner.y + ih + gap, inner.w - iw - m.sp(24)))
 
     def width_at(top: int, height: int) -> int:
-        """The usable width for a block at ``top``: narrower beside the QR code."""
-        return inner.w if top + height <= qr_top - gap else left_w
+        """The usable width for a block at ``top``: narrower beside the QR code or picture."""
+        return min([inner.w] + [w for y0, y1, w in zones if top < y1 and top + height > y0])
 
     # The phone number: bottom left, whole, never cut.
     def phone_block(largest: int) -> list[Text]:
@@ -368,8 +379,9 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
         out: list[Op] = []
         tsize = min_big if compact else max(min_big, m.px(92))
         f = fit(listing.title, inner.w, title_lines, tsize, min_big, wb)
-        if inner.y + len(f.lines) * pen.line(f.size) > qr_top - gap:
-            f = fit(listing.title, left_w, title_lines, tsize, min_big, wb)
+        narrow = width_at(inner.y, len(f.lines) * pen.line(f.size))
+        if narrow < inner.w:
+            f = fit(listing.title, narrow, title_lines, tsize, min_big, wb)
         for line in f.lines:
             out.append(pen.text(line, inner.x, y, f.size, theme.title, True, "title"))
             y += pen.line(f.size)
@@ -448,6 +460,8 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
     ops += flow + bottom
     if qr_op:
         ops.append(qr_op)
+    if image_op:
+        ops.append(image_op)
     return ops
 
 
