@@ -18,7 +18,7 @@ import pygame
 
 from .config import Settings
 from .model import SourceResult
-from .player import WAKE, Player
+from .player import Player
 from .render.fonts import Fonts
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class Outputs:
             p._new_cache()
         pygame.mouse.set_visible(False)
         pygame.event.set_allowed([pygame.QUIT, pygame.KEYDOWN, pygame.WINDOWRESIZED,
-                                  pygame.WINDOWEXPOSED, pygame.WINDOWCLOSE, WAKE])
+                                  pygame.WINDOWEXPOSED, pygame.WINDOWCLOSE])
 
     def frame(self) -> float:
         """Draw every output; the loop may sleep for the shortest of their waits."""

@@ -34,7 +34,6 @@ from .store import ContentStore, Update  # noqa: F401 - Update is posted to the 
 
 log = logging.getLogger(__name__)
 
-WAKE = pygame.USEREVENT + 1
 IDLE_POLL = 0.1  # seconds between event checks while idle (10 cheap wake-ups a second)
 PLAYLIST_CHECK = 1.0  # seconds between looks (a cheap stat) at the playlist files
 NO_TICKER = ("black", "poster")
@@ -133,7 +132,7 @@ class Player:
         pygame.display.set_caption(self.settings.station_name)
         pygame.mouse.set_visible(False)
         pygame.event.set_allowed([pygame.QUIT, pygame.KEYDOWN, pygame.WINDOWRESIZED,
-                                  pygame.WINDOWEXPOSED, WAKE])
+                                  pygame.WINDOWEXPOSED])
         self._new_cache()
 
     def _window_size(self) -> tuple[int, int]:
