@@ -21,7 +21,8 @@ def test_opening_bracket_never_ends_a_line():
 
 
 def test_numbers_and_latin_words_are_not_split():
-    assert "3000-4500" in tokens("工资3000-4500元/月")
+    assert "3000-4500元" in tokens("工资3000-4500元/月")  # a number keeps its measure word
+    assert tokens("招4人") == ["招", "4人"]
     lines = break_lines("月薪3000-4500元", 10 * 10, 10, square)
     assert any("3000-4500" in line for line in lines)
 
@@ -31,6 +32,10 @@ def test_shrinks_before_wrapping_and_stops_at_the_floor():
     assert one_line.lines == ("厨房帮工厨房帮工",) and 72 <= one_line.size <= 80
     two_lines = fit("厨房帮工厨房帮工厨房", 8 * 72, 2, 100, 72, square)
     assert len(two_lines.lines) == 2 and two_lines.size >= 72
+
+
+def test_a_last_line_of_one_character_takes_one_more():
+    assert break_lines("要求：身体健康", 6 * 10, 10, square) == ["要求：身体", "健康"]
 
 
 def test_too_long_at_the_floor_is_cut_with_an_ellipsis():
@@ -58,5 +63,6 @@ def test_line_breaking_rules_hold_for_any_text(text, chars_per_line):
             # allowed only when nothing could move down with it without overflowing
             keep, moved = _push_out(tokens(lines[i - 1]))
             assert not moved or square("".join(moved) + tokens(line)[0], 10) > width
-        if i < len(lines) - 1 and len(tokens(line)) > 1:
-            assert line[-1] not in NO_LINE_END
+        if i < len(lines) - 1 and len(tokens(line)) > 1 and line[-1] in NO_LINE_END:
+            # allowed only when the bracket could not move down without overflowing
+            assert square(tokens(line)[-1] + tokens(lines[i + 1])[0], 10) > width

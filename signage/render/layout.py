@@ -406,6 +406,12 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
                 by = pay_op.top + (pay_op.bottom - pay_op.top - bh) // 2
             out.append(Box(Rect(bx, by, badge_w, bh), badge.bg, radius=bh // 4, role="badge"))
             out.append(pen.text(settle.zh, bx + bpad, by + m.sp(2), bsize, badge.fg, True, "badge-text"))
+            # "招4人" after the badge, when the row has room for it.
+            if listing.headcount:
+                wanted = f"招{listing.headcount}人"
+                hx = bx + badge_w + m.sp(20)
+                if hx + wb(wanted, bsize) <= inner.x + width_at(by, bh):
+                    out.append(pen.text(wanted, hx, by + m.sp(2), bsize, theme.label, True, "headcount"))
         return out, y + gap
 
     # Largest first; then one title line; then the size floors.
@@ -429,33 +435,44 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
             bottom.insert(0, pen.text(label, inner.x, top, lsize, theme.label, False, "contact"))
             floor_y = top - gap
 
-    # Optional lines, in order of importance, while they fit.
-    def add_line(label: str, value: str, role: str, max_lines: int, size: int) -> None:
-        nonlocal y
-        if not value:
-            return
-        text = f"{label}：{value}" if label else value
-        for allowed in range(max_lines, 0, -1):
-            w = width_at(y, pen.line(size) * allowed)
-            # Shrink a little (so neighbouring lines keep one size), then wrap.
-            f = fit(text, w, allowed, max(min_text, size), max(min_text, round(size * 0.88)), wr)
-            height = len(f.lines) * pen.line(f.size)
-            if y + height <= floor_y and width_at(y, height) >= w:
-                for line in f.lines:
-                    flow.append(pen.text(line, inner.x, y, f.size, theme.text if label else theme.label,
-                                         False, role))
-                    y += pen.line(f.size)
-                y += gap // 2
-                return
+    # Optional lines, in order of importance, all at one size: the largest at which every one
+    # fits whole (large print for older readers; shrinking within limits before anything is
+    # dropped), else the smallest, leaving out the least important lines that do not fit.
+    counted = any(isinstance(op, Text) and op.role == "headcount" for op in flow)
+    headcount = f"{listing.headcount}人" if listing.headcount and not counted else ""
+    lines = [("", listing.employer, "employer", 2), ("地点", listing.place, "place", 2),
+             ("时间", listing.hours, "hours", 2), ("招聘", headcount, "headcount", 1), ("要求", "；".join(listing.requirements), "requirements", 2),
+             ("说明", listing.description, "description", 2)]
+    lines = [x for x in lines if x[1]]
 
-    hours = listing.hours
-    if listing.headcount:
-        hours = f"{hours}　招{listing.headcount}人" if hours else f"招{listing.headcount}人"
-    add_line("", listing.employer, "employer", 1, m.px(48))
-    add_line("地点", listing.place, "place", 2, m.px(44))
-    add_line("时间", hours, "hours", 1, m.px(44))
-    add_line("要求", "；".join(listing.requirements), "requirements", 2, m.px(42))
-    add_line("说明", listing.description, "description", 2, m.px(40))
+    def place_lines(size: int) -> tuple[list[Op], bool]:
+        """The optional lines at ``size``; and whether every one of them fitted whole."""
+        placed: list[Op] = []
+        top, whole = y, True
+        for label, value, role, max_lines in lines:
+            text = f"{label}：{value}" if label else value
+            for allowed in range(max_lines, 0, -1):
+                w = width_at(top, pen.line(size) * allowed)
+                f = fit(text, w, allowed, size, size, wr)
+                height = len(f.lines) * pen.line(f.size)
+                if top + height <= floor_y and width_at(top, height) >= w:
+                    for line in f.lines:
+                        placed.append(pen.text(line, inner.x, top, f.size,
+                                               theme.text if label else theme.label, False, role))
+                        top += pen.line(f.size)
+                    top += gap // 2
+                    whole = whole and not f.truncated
+                    break
+            else:
+                whole = False
+        return placed, whole
+
+    sizes = sorted({max(min_text, m.px(44 * k)) for k in (1.25, 1.12, 1.0, 0.94, 0.88)}, reverse=True)
+    for size in sizes:
+        placed, whole = place_lines(size)
+        if whole:
+            break
+    flow += placed
 
     ops += flow + bottom
     if qr_op:

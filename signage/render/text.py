@@ -19,7 +19,9 @@ NO_LINE_START = set("，。、；：？！）」』】》〉〕］｝”’…�
 NO_LINE_END = set("（「『【《〈〔［｛“‘([{¥￥$＄#＃")
 ELLIPSIS = "…"
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,:/%+\-@_#&'’]*|\s+|.", re.DOTALL)
+# A number keeps the measure word after it ("4人", "12号", "3天"): breaking between them reads badly.
+UNITS = "人元天件个号岁栋楼层家月日周年时分点条只双套次名位间台辆公斤米"
+_TOKEN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9.,:/%+\-@_#&'’]*[{UNITS}]?|\s+|.", re.DOTALL)
 
 
 def tokens(text: str) -> list[str]:
@@ -73,7 +75,24 @@ def _break_paragraph(text: str, max_width: float, size: int, width: Measure) -> 
     _strip_end(line)
     if line or not lines:
         lines.append(line)
+    _no_orphan(lines, max_width, w)
     return ["".join(x) for x in lines]
+
+
+def _no_orphan(lines: list[list[str]], max_width: float, w: Callable[[list[str]], float]) -> None:
+    """A last line of one character (``康`` of 健康) takes one more from the line above."""
+    if len(lines) < 2:
+        return
+    last, above = lines[-1], lines[-2]
+    if len([p for p in last if p[0] not in NO_LINE_START]) != 1 or len(last[0]) != 1 or len(above) < 3:
+        return
+    moved = above[-1]
+    if moved.isspace() or moved[0] in NO_LINE_START or moved[-1] in NO_LINE_END \
+            or above[-2][-1] in NO_LINE_END:
+        return
+    if w([moved, *last]) <= max_width:
+        lines[-1] = [above.pop(), *last]
+        _strip_end(above)
 
 
 def _strip_end(line: list[str]) -> None:
