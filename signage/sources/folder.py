@@ -169,12 +169,12 @@ def _explain_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[str, str, int |
             if ":" not in raw and "：" not in raw:
                 name, _, rest = raw.partition(" ")
                 hint = f"，应写成“{name}: {rest.strip()}”" if rest.strip() else ""
-                return (f"第 {n} 行“{raw}”少了冒号（字段名后要有英文冒号和一个空格）{hint}；整个文件没有读取",
-                        f"line {n} '{raw}' has no colon after the field name (write 'name: value'); "
+                return (f"“{raw}”少了冒号（字段名后要有英文冒号和一个空格）{hint}；整个文件没有读取",
+                        f"'{raw}' has no colon after the field name (write 'name: value'); "
                         f"the whole file was not read", n, None)
             if "：" in raw and ":" not in raw:
-                return (f"第 {n} 行用了中文冒号“：”，请改成英文冒号“:”加一个空格；整个文件没有读取",
-                        f"line {n} uses a Chinese colon '：'; write ':' and a space; the whole file was not read",
+                return ("这一行用了中文冒号“：”，请改成英文冒号“:”加一个空格；整个文件没有读取",
+                        "this line uses a Chinese colon '：'; write ':' and a space; the whole file was not read",
                         n, None)
             if n < line:  # the line before the one the parser stopped at was fine
                 break
