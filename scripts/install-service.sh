@@ -65,7 +65,11 @@ if real; then
         getent group "$group" >/dev/null || groupadd --system "$group"
     done
     usermod -a -G video,render,input "$user"
-    install -d -o "$user" -g "$user" "${here}/playlog"
+    # What the player writes: the play log and the feed cache (var/), and the error report
+    # it keeps in the drop folder for the staff.
+    install -d -o "$user" -g "$user" "${here}/var" "${here}/var/playlog" "${here}/var/cache"
+    install -d "${here}/playlists/jobs"
+    chgrp -R "$user" "${here}/playlists/jobs" && chmod -R g+rwX "${here}/playlists/jobs"
 fi
 
 echo "== installing the systemd unit"

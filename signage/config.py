@@ -59,7 +59,7 @@ DEFAULTS: dict[str, Any] = {
         "token": None,  # required unless host is loopback; send "Authorization: Bearer TOKEN"
     },
     "playlog": {
-        "folder": "playlog",  # one JSON Lines file per day of what was shown
+        "folder": "var/playlog",  # one JSON Lines file per day of what was shown
         "keep_days": 90,  # older day files are deleted
         "screen": None,  # this screen's name in the log; the host name when empty
     },
@@ -163,7 +163,7 @@ class Settings:
     status_port: int = 8787
     status_host: str = "127.0.0.1"
     status_token: str | None = field(default=None, repr=False)
-    playlog_dir: Path = Path("playlog")
+    playlog_dir: Path = Path("var/playlog")
     playlog_keep_days: int = 90
     screen_name: str = ""
     log_level: str = "info"
@@ -317,7 +317,7 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         status_port=int(merged["status"]["port"]),
         status_host=str(merged["status"]["host"] or "127.0.0.1"),
         status_token=None if not merged["status"]["token"] else str(merged["status"]["token"]),
-        playlog_dir=rel(merged["playlog"]["folder"]) or base_dir / "playlog",
+        playlog_dir=rel(merged["playlog"]["folder"]) or base_dir / "var/playlog",
         playlog_keep_days=max(1, int(merged["playlog"]["keep_days"])),
         screen_name=str(merged["playlog"]["screen"] or ""),
         log_level=str(merged["log_level"]),
