@@ -23,6 +23,7 @@ from ..config import FontSettings
 
 log = logging.getLogger(__name__)
 
+MAX_ADVANCES = 50_000  # cached glyph widths (character, size, bold); about 5 MB at most
 PROBE = "零工驿站招聘日结月结计件电话"  # must all be drawable
 # Which face of a CJK collection serves a language, by the end of its family name.
 FAMILY_FOR_LANG = {"zh-cn": "SC", "zh-sg": "SC", "zh-tw": "TC", "zh-hk": "HK", "zh-mo": "HK"}
@@ -192,6 +193,8 @@ class Fonts:
             metrics = self.font(bold).get_metrics(ch, size=size)
             m = metrics[0] if metrics else None
             adv = m[4] if m is not None else size  # a missing glyph counts as a full square
+            if len(self._advances) >= MAX_ADVANCES:  # months of new listings: stay bounded
+                self._advances.clear()
             self._advances[key] = adv
         return adv
 
