@@ -42,6 +42,8 @@ from __future__ import annotations
 
 import argparse
 import collections
+import ctypes
+import ctypes.util
 import datetime as dt
 import gc
 import json
@@ -53,6 +55,7 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
@@ -95,6 +98,42 @@ class CompressedClock:
 
     def __call__(self) -> float:
         return self.start + (time.monotonic() - self._t0) * self.rate
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+def malloc_figures() -> dict:
+    """glibc's own account: bytes in use and free in its heaps, and in mmap'd blocks ({} elsewhere).
+
+    Tells a leak (in use grows) from fragmentation (free grows) when resident memory creeps.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallinfo2.restype = _MallInfo2
+        m = libc.mallinfo2()
+    except (OSError, AttributeError):
+        return {}
+    return {"heap_used": m.uordblks, "heap_free": m.fordblks, "mmapped": m.hblkhd}
+
+
+def rss_parts() -> dict:
+    """Resident memory split as the kernel counts it: anonymous (the heap, surfaces) and
+    file-backed (mapped files: libraries, and the font file freetype maps and reads
+    glyphs from; these pages are shared with the page cache and can be dropped)."""
+    out = {}
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(("RssAnon:", "RssFile:")):
+                    name, kb = line.split()[:2]
+                    out["rss_anon" if name == "RssAnon:" else "rss_file"] = int(kb) * 1024
+    except (OSError, ValueError):
+        pass
+    return out
 
 
 def hour_of(t: float) -> float:
@@ -419,12 +458,15 @@ class Driver(threading.Thread):
         self.config = work / "config.yaml"
         self.samples: list[dict] = []
         self.counts = collections.Counter()
-        self.badge_hours: collections.Counter = collections.Counter()
-        self.report_hours: collections.Counter = collections.Counter()
-        self.stale_feed_hours: collections.Counter = collections.Counter()
+        # simulated minutes per day with the staff badge drawn, _错误报告.txt present, and the
+        # feed's stale warning among the problems (looked at on every pass of the driver's loop)
+        self.minutes_with: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+        self.feed_stale_on_status = 0  # hourly /status answers with a feed marked stale
         self.proc = psutil.Process()
         self.failure: str | None = None
         self.sampling = threading.Event()  # set while sample() runs (its frames are counted apart)
+        self.warm_hours: float | None = None  # with --tracemalloc: take a snapshot then, and at the end
+        self.traces: list = []
 
     def post_config(self, ticker: bool) -> None:
         write_config(self.config, self.work, self.size, self.rate, ticker, self.feed.url)
@@ -448,13 +490,8 @@ class Driver(threading.Thread):
             assert shot.status_code == 200 and shot.content[:4] == b"\x89PNG"
             self.counts["screenshots"] += 1
         assert m.status_code == 200
-        day = dt.date.fromtimestamp(now).isoformat()
-        if self.player._badge_drawn is not None:  # noqa: SLF001 - what the room sees
-            self.badge_hours[day] += 1
-        if (self.work / "jobs" / REPORT_NAME).exists():
-            self.report_hours[day] += 1
         if any(f.get("stale") for f in state.get("feeds", {}).values()):
-            self.stale_feed_hours[day] += 1
+            self.feed_stale_on_status += 1
         time.sleep(0.05)  # let the status server's request threads finish before counting threads
         self.samples.append({
             "sim_hours": round((now - self.clock.start) / HOUR, 2),
@@ -463,7 +500,14 @@ class Driver(threading.Thread):
             "threads": self.proc.num_threads(),
             "frames": self.player.stats.frames,
             "objects": len(gc.get_objects()),  # Python objects alive: a leak shows here first
+            "py_blocks": sys.getallocatedblocks(),  # also str, bytes, numbers (not in gc's list)
+            **malloc_figures(),
+            **rss_parts(),
         })
+        if self.warm_hours is not None and (not self.traces and self.samples[-1]["sim_hours"] >= self.warm_hours
+                                            or now >= self.end):
+            gc.collect()
+            self.traces.append(tracemalloc.take_snapshot())
 
     def run(self) -> None:
         try:
@@ -477,8 +521,19 @@ class Driver(threading.Thread):
         while not self.player.running and time.monotonic() < deadline:
             time.sleep(0.01)
         last_hour = last_slot = None
+        report = self.work / "jobs" / REPORT_NAME
+        then = self.clock()
         while self.player.running:
             now = self.clock()
+            seen = self.minutes_with[dt.date.fromtimestamp(then).isoformat()]
+            elapsed, then = (now - then) / MINUTE, now
+            if self.player._badge_drawn is not None:  # what the room sees
+                seen["badge"] += elapsed
+            if report.exists():
+                seen["report"] += elapsed
+            if any(p.where.source.startswith("feed:") and "not been updated" in p.en
+                   for p in self.player.store.snapshot.problems):
+                seen["feed_stale"] += elapsed
             if now >= self.end:
                 self.sample(now)
                 self.player.stop()
@@ -517,26 +572,44 @@ class Driver(threading.Thread):
 def verdict(samples: list[dict], warm_hours: float) -> tuple[bool, dict]:
     """Compare the first whole day after warm-up with the last whole day.
 
-    Whole days, because what is alive legitimately depends on the hour: the page cache
-    holds day pages, night-market pages, or only the black page in the sleep hours.
+    Memory is compared in the sleep hours (the samples from 00:00 to 06:00): then only
+    the black page is on screen and nothing changes, so what is resident is what the
+    process keeps. In the day resident memory legitimately moves by whole pages (8.3 MB
+    at 1080p) with what the page cache and the transitions hold at the instant of the
+    sample; whole-day medians are reported too, but two runs of the same week differed
+    by a page in them. Fds and threads: the fewest seen in each whole day, since a leaked
+    one stays open for good, while a poll or a scrape in flight adds one for a moment
+    (the most per day moved between 16 and 19 in one run without any trend).
     """
     end = samples[-1]["sim_hours"]
     first = [s for s in samples if warm_hours <= s["sim_hours"] < warm_hours + 24]
     last = [s for s in samples if s["sim_hours"] > end - 24]
 
+    def asleep(rows):  # the run starts at midnight, so sim_hours % 24 is the local hour
+        return [r for r in rows if r["sim_hours"] % 24 <= 6]
+
     def med(rows, key):
         return statistics.median(r[key] for r in rows)
 
     figures = {
+        "rss_asleep_after_warmup_mb": med(asleep(first), "rss") / 2**20,
+        "rss_asleep_end_mb": med(asleep(last), "rss") / 2**20,
         "rss_after_warmup_mb": med(first, "rss") / 2**20,
         "rss_end_mb": med(last, "rss") / 2**20,
         "rss_max_mb": max(s["rss"] for s in samples) / 2**20,
-        "fds_after_warmup": max(r["fds"] for r in first), "fds_end": max(r["fds"] for r in last),
-        "threads_after_warmup": max(r["threads"] for r in first),
-        "threads_end": max(r["threads"] for r in last),
+        "fds_after_warmup": min(r["fds"] for r in first), "fds_end": min(r["fds"] for r in last),
+        "fds_most": max(r["fds"] for r in samples),
+        "threads_after_warmup": min(r["threads"] for r in first),
+        "threads_end": min(r["threads"] for r in last),
+        "threads_most": max(r["threads"] for r in samples),
         "objects_after_warmup": med(first, "objects"), "objects_end": med(last, "objects"),
+        "py_blocks_after_warmup": med(first, "py_blocks"), "py_blocks_end": med(last, "py_blocks"),
     }
-    growth = med(last, "rss") - med(first, "rss")
+    for key in ("heap_used", "heap_free", "mmapped", "rss_anon", "rss_file"):
+        if key in samples[-1]:
+            figures[f"{key}_after_warmup_mb"] = med(asleep(first), key) / 2**20
+            figures[f"{key}_end_mb"] = med(asleep(last), key) / 2**20
+    growth = med(asleep(last), "rss") - med(asleep(first), "rss")
     figures["rss_growth_mb"] = growth / 2**20
     ok = (growth <= MEMORY_LIMIT and figures["fds_end"] <= figures["fds_after_warmup"]
           and figures["threads_end"] <= figures["threads_after_warmup"])
@@ -589,6 +662,9 @@ def main(argv=None) -> int:
     ap.add_argument("--record", type=Path, help="write the figures into this markdown file")
     ap.add_argument("--dynamic-malloc", action="store_true",
                     help="leave glibc's mmap threshold dynamic (what signage run turns off)")
+    ap.add_argument("--tracemalloc", type=int, default=0, metavar="N",
+                    help="trace Python allocations (slower) and print the N source lines whose "
+                         "memory grew most from the end of warm-up to the end")
     ap.add_argument("--log", type=Path, help="write the product's warnings and errors to this file")
     ap.add_argument("--samples", type=Path, help="write the hourly samples and daily tallies as JSON here")
     args = ap.parse_args(argv)
@@ -636,6 +712,9 @@ def soak(args, size, work: Path) -> int:
     player.open_display()
     driver = Driver(player, clock, work, size, start + args.days * DAY, feed, status, rate)
     frames = FrameHistogram(driver.sampling)
+    if args.tracemalloc:
+        tracemalloc.start(3)
+        driver.warm_hours = args.warmup_hours
     player.observers.append(frames)
     t0 = time.monotonic()
     driver.start()
@@ -668,6 +747,7 @@ def soak(args, size, work: Path) -> int:
         "composite_frame_ms_median_p99": [frames.composited.ms(0.5), frames.composited.ms(0.99)],
         "frames_during_sampling": frames.during_sampling.n,
         "sampling_frame_ms_median_p99": [frames.during_sampling.ms(0.5), frames.during_sampling.ms(0.99)],
+        "feed_stale_on_status": driver.feed_stale_on_status,
         "errors_caught": faults.total, "errors_logged": sum(tally.errors.values()),
         "stopped_late": late, "playlog_files_kept": playlog_files,
         **driver.counts, **dict(driver.staff.counts),
@@ -685,12 +765,17 @@ def soak(args, size, work: Path) -> int:
         "feed_listings_shown": prog.feed_listings[day],
         "feed": dict(feed.counts[day]),
         "warnings": dict(tally.counts[day]),
-        "badge_hours": driver.badge_hours[day], "report_hours": driver.report_hours[day],
-        "feed_stale_hours": driver.stale_feed_hours[day],
+        **{f"{k}_minutes": round(driver.minutes_with[day][k]) for k in ("badge", "report", "feed_stale")},
     } for day in days}
     print(json.dumps({**summary, "daily": daily}, ensure_ascii=False, indent=1))
     for error, n in tally.errors.items():
         print(f"soak: logged {n}x: {error}")
+    if len(driver.traces) == 2:
+        print(f"soak: Python memory that grew most after warm-up (tracemalloc, {len(driver.traces)} snapshots):")
+        for stat in driver.traces[1].compare_to(driver.traces[0], "traceback")[: args.tracemalloc]:
+            print(f"  {stat.size_diff / 1024:+.1f} KiB {stat.count_diff:+d} blocks")
+            for line in stat.traceback.format()[-6:]:
+                print(f"    {line}")
     if args.record:
         record(args.record, soak_section(summary, driver.samples, daily))
     if args.samples:
@@ -701,8 +786,10 @@ def soak(args, size, work: Path) -> int:
 
 def soak_section(s: dict, samples: list[dict], daily: dict) -> str:
     per_day = [x for x in samples if x["sim_hours"] % 24 == 0 and x["sim_hours"] > 0]
-    rows = "\n".join(f"| {x['sim_hours'] / 24:.0f} | {x['rss'] / 2**20:.1f} | {x['objects']} | "
-                     f"{x['fds']} | {x['threads']} | {x['frames']} |" for x in per_day)
+    rows = "\n".join(f"| {x['sim_hours'] / 24:.0f} | {x['rss'] / 2**20:.1f} | "
+                     f"{x.get('heap_used', 0) / 2**20:.1f} / {x.get('heap_free', 0) / 2**20:.1f} | "
+                     f"{x['objects']} | {x['py_blocks']} | {x['fds']} | {x['threads']} | {x['frames']} |"
+                     for x in per_day)
     prog_rows = []
     for day, d in daily.items():
         m = d["minutes"]
@@ -714,7 +801,7 @@ def soak_section(s: dict, samples: list[dict], daily: dict) -> str:
             f"| {day} | {m.get(f'{SLEEP}/black', 0)} / {m.get(f'{DAYTIME}/day', 0)} / "
             f"{m.get(f'{NIGHT}/night', 0)} | {changes} | {', '.join(kinds)} | {d['feed_listings_shown']} | "
             f"{f.get('200', 0)} / {f.get('304', 0)} / {f.get('500', 0)} / {w.get('feed_refused', 0)} / "
-            f"{f.get('200_truncated', 0)} | {d['feed_stale_hours']} | {d['badge_hours']} / {d['report_hours']} |")
+            f"{f.get('200_truncated', 0)} | {d['feed_stale_minutes']} | {d['badge_minutes']} / {d['report_minutes']} |")
     fa = s["feed_answers"]
     return f"""## Soak
 
@@ -752,12 +839,16 @@ shorter than the 5 minutes between changes.
 | frames that drew a page first: count, median / p99 | {s['frames_drawing_a_page']}, {s['page_frame_ms_median_p99'][0]} / {s['page_frame_ms_median_p99'][1]} ms |
 | frames that only composited: median / p99 | {s['composite_frame_ms_median_p99'][0]} / {s['composite_frame_ms_median_p99'][1]} ms |
 | frames while the bench sampled (scrapes, gc.get_objects): count, median / p99 | {s['frames_during_sampling']}, {s['sampling_frame_ms_median_p99'][0]} / {s['sampling_frame_ms_median_p99'][1]} ms |
-| resident memory, day 2 (first after warm-up) / day {s['simulated_days']:g}, hourly medians | {s['rss_after_warmup_mb']:.1f} / {s['rss_end_mb']:.1f} MB |
-| growth after warm-up (limit 5 MB) | {s['rss_growth_mb']:+.2f} MB |
+| resident memory asleep (00:00-06:00), day 2 (first after warm-up) / day {s['simulated_days']:g}, medians | {s['rss_asleep_after_warmup_mb']:.1f} / {s['rss_asleep_end_mb']:.1f} MB |
+| growth after warm-up, asleep (limit 5 MB) | {s['rss_growth_mb']:+.2f} MB |
+| resident memory, whole day 2 / day {s['simulated_days']:g}, hourly medians | {s['rss_after_warmup_mb']:.1f} / {s['rss_end_mb']:.1f} MB |
 | resident memory, highest sample | {s['rss_max_mb']:.1f} MB |
 | Python objects alive, day 2 / day {s['simulated_days']:g} (medians) | {s['objects_after_warmup']:g} / {s['objects_end']:g} |
-| open fds, day 2 / day {s['simulated_days']:g} (most) | {s['fds_after_warmup']} / {s['fds_end']} |
-| threads, day 2 / day {s['simulated_days']:g} (most) | {s['threads_after_warmup']} / {s['threads_end']} |
+| Python memory blocks (`sys.getallocatedblocks`), day 2 / day {s['simulated_days']:g} (medians) | {s['py_blocks_after_warmup']:g} / {s['py_blocks_end']:g} |
+| asleep, day 2 / day {s['simulated_days']:g}: resident anonymous / file-backed | {s.get('rss_anon_after_warmup_mb', 0):.1f} / {s.get('rss_file_after_warmup_mb', 0):.1f} MB, {s.get('rss_anon_end_mb', 0):.1f} / {s.get('rss_file_end_mb', 0):.1f} MB |
+| asleep, day 2 / day {s['simulated_days']:g}: glibc heap in use / free / mmap'd | {s.get('heap_used_after_warmup_mb', 0):.1f} / {s.get('heap_free_after_warmup_mb', 0):.1f} / {s.get('mmapped_after_warmup_mb', 0):.1f} MB, {s.get('heap_used_end_mb', 0):.1f} / {s.get('heap_free_end_mb', 0):.1f} / {s.get('mmapped_end_mb', 0):.1f} MB |
+| open fds, day 2 / day {s['simulated_days']:g} (fewest); most in any sample | {s['fds_after_warmup']} / {s['fds_end']}; {s['fds_most']} |
+| threads, day 2 / day {s['simulated_days']:g} (fewest); most in any sample | {s['threads_after_warmup']} / {s['threads_end']}; {s['threads_most']} |
 | drop folder: edits / atomic saves / new files / removals / renames / broken files | {s.get('edits', 0)} / {s.get('atomic_saves', 0)} / {s.get('new_files', 0)} / {s.get('deletes', 0)} / {s.get('renames', 0)} / {s.get('broken', 0)} |
 | feed answers: 200 / 304 / 500 / truncated; refused outages | {fa.get('200', 0)} / {fa.get('304', 0)} / {fa.get('500', 0)} / {fa.get('200_truncated', 0)}; {s.get('feed_outages_refused', 0)} |
 | config reloads / scrapes / screenshots | {s.get('config_reloads', 0)} / {s.get('scrapes', 0)} / {s.get('screenshots', 0)} |
@@ -767,13 +858,13 @@ shorter than the 5 minutes between changes.
 | play log days kept (keep_days 3) | {', '.join(s['playlog_files_kept'])} |
 | result | {'passed' if s['passed'] else 'FAILED'} |
 
-What was on screen, per simulated day (minutes are simulated, weighted by the time between
-loop wake-ups; "changes" are the times the playlist on screen changed; feed polls are
-200 / 304 / 500 / refused / truncated; feed stale, badge and report are hours, sampled
-on the hour, with the feed's stale warning on /status, the staff badge drawn, and
-`_错误报告.txt` present):
+What was on screen, per simulated day. Minutes are simulated: on screen, weighted by the
+time between loop wake-ups; "feed stale", "badge" and "report": minutes with the feed's
+stale warning among the content's problems, the staff badge drawn, and `_错误报告.txt` in
+the drop folder. "Changes": when the playlist on screen changed. Feed polls: 200 / 304 /
+500 / refused / truncated. Feed listings: appearances of the feed's listings on slides.
 
-| day | minutes sleep / day / night market | changes | slide kinds | feed listings shown | feed polls | feed stale | badge / report |
+| day | minutes sleep / day / night market | changes | slide kinds | feed listings | feed polls | feed stale | badge / report |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 {chr(10).join(prog_rows)}
 
@@ -801,8 +892,8 @@ Reading it:
 
 Per simulated day (samples at midnight):
 
-| day | RSS MB | Python objects | fds | threads | frames |
-| --- | --- | --- | --- | --- | --- |
+| day | RSS MB | heap in use / free MB | Python objects | Python blocks | fds | threads | frames |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 {rows}
 """
 
