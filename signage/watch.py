@@ -21,7 +21,9 @@ against the full path.
 
 Robustness: ``watch: auto`` starts the native (inotify) observer and falls back
 to polling when it cannot start (inotify limits raise OSError) or when the
-periodic safety rescan finds changes it never reported (network shares); a dead
+periodic safety rescan finds changes it never reported (network shares; a change
+counts as missed only when its event has not come a second after the rescan saw it,
+since events can trail the disk on a busy box); a dead
 observer thread is restarted and the folder rescanned. Files seen by polling are
 read only once their size and mtime have settled. A vanished drop folder (an
 unmounted share) keeps the screens as they are until it returns.
@@ -54,6 +56,7 @@ RESCAN_SECONDS = 20.0  # safety-net rescan of signatures (catches what the obser
 CHECK_SECONDS = 1.0  # how often the observer's health and the folder's presence are checked
 LOGGED_PROBLEMS = 10  # per file read; the report has them all
 MISSED_AGE = 2.0  # a change older than this that no event reported was missed by the observer
+MISSED_GRACE = 1.0  # ...unless its event arrives within this long after the rescan saw it
 
 
 _UNKNOWN = object()
@@ -98,7 +101,8 @@ class FolderWatcher:
                  initial: Mapping[str, SourceResult] | None = None, since: float | None = None,
                  write_report: bool = True, quiet: float = QUIET, max_delay: float = MAX_DELAY,
                  settle: float = SETTLE, poll_seconds: float = POLL_SECONDS,
-                 rescan_seconds: float = RESCAN_SECONDS, native_observer=Observer):
+                 rescan_seconds: float = RESCAN_SECONDS, native_observer=Observer,
+                 missed_grace: float = MISSED_GRACE):
         if mode not in ("auto", "native", "poll"):
             raise ValueError(f"watch mode must be auto, native or poll, not {mode!r}")
         self.root = Path(root).absolute()
@@ -108,6 +112,7 @@ class FolderWatcher:
         self.write_report = write_report
         self.quiet, self.max_delay, self.settle = quiet, max_delay, settle
         self.poll_seconds, self.rescan_seconds = poll_seconds, rescan_seconds
+        self.missed_grace = missed_grace
         self._native_observer = native_observer
         self._initial = dict(initial) if initial is not None else None
         self._since = since
@@ -127,11 +132,17 @@ class FolderWatcher:
         self._first_event = 0.0
         self._last_event = 0.0
         self._stopping = False
+        # Changes the safety rescan found that no event had reported yet: key -> when the rescan
+        # began. An event may still be on its way (the observer thread is a few ms behind the
+        # disk, more on a busy box): only those still unreported after missed_grace count.
+        self._suspects: dict[str, float] = {}
+        self._noted: dict[str, float] = {}  # key -> when an event last named it (pruned)
         self._thread = threading.Thread(target=self._run, name="drop-folder-watch", daemon=True)
         # counters, for tests and /status
         self.batches = 0
         self.files_read = 0
         self.restarts = 0
+        self.late_events = 0  # changes the rescan saw before their event came (not missed)
         self.ready = threading.Event()  # set after the first full read
 
     # ------------------------------------------------------------ public
@@ -157,6 +168,7 @@ class FolderWatcher:
                 if path != self.root and folder.ignored_under(path, self.root):
                     continue
                 self._dirty.add(p)
+                self._noted[folder.key_of(path, self.root)] = now
                 added = True
             if added:
                 if not self._first_event:
@@ -192,6 +204,7 @@ class FolderWatcher:
                     if time.monotonic() >= next_rescan and self.root.is_dir():
                         next_rescan = time.monotonic() + self.rescan_seconds
                         self._safety_rescan()
+                    self._judge_suspects()
                 batch = self._wait(next_check)
                 if batch is None:
                     return
@@ -284,7 +297,11 @@ class FolderWatcher:
             log.exception("watch: stopping the observer failed")
 
     def _safety_rescan(self) -> None:
-        """Compare signatures with the disk; changes nobody reported mean the observer misses them."""
+        """Compare signatures with the disk; changes nobody reported may mean the observer misses them.
+
+        Such changes are suspects: :meth:`_judge_suspects` decides once their events had time to come.
+        """
+        began = time.monotonic()
         with self._cond:
             pending = {folder.key_of(Path(p), self.root) for p in self._dirty}
         changed, removed = self._reconcile(self.root)
@@ -295,12 +312,32 @@ class FolderWatcher:
                   and (self._sigs.get(k) or (0, 0, 0))[1] / 1e9 < now - MISSED_AGE]
         missed += [k for k in removed if k not in pending]
         if missed and self.mode == "auto" and self.using == "native":
-            log.warning("watch: the native observer missed changes in %s (a network share?); "
-                        "switching to polling", self.root)
+            with self._cond:
+                for key in missed:
+                    self._suspects.setdefault(key, began)
+        self._take((changed, removed))
+
+    def _judge_suspects(self) -> None:
+        """Switch to polling when a change the rescan saw is still unreported after the grace."""
+        now = time.monotonic()
+        with self._cond:
+            missed = []
+            for key, seen in list(self._suspects.items()):
+                if self._noted.get(key, -1.0) >= seen:  # its event came, late: not missed
+                    del self._suspects[key]
+                    self.late_events += 1
+                elif now - seen >= self.missed_grace:
+                    del self._suspects[key]
+                    missed.append(key)
+            oldest = min(self._suspects.values(), default=now) - self.missed_grace
+            for key in [k for k, t in self._noted.items() if t < oldest]:
+                del self._noted[key]  # nothing waits for events this old
+        if missed and self.mode == "auto" and self.using == "native":
+            log.warning("watch: the native observer missed changes in %s (%s; a network share?); "
+                        "switching to polling", self.root, ", ".join(sorted(missed)[:3]))
             self.using = "poll"
             self._stop_observer()
             self._start_observer()
-        self._take((changed, removed))
 
     # ------------------------------------------------------------ reading
 

@@ -7,10 +7,14 @@ import csv
 import io
 import os
 import shutil
+import threading
+import time
 
 import openpyxl
 import pytest
 from drophelpers import Shown, eventually, listing_yaml, report_of
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from signage.sources import folder
@@ -233,9 +237,48 @@ def test_auto_switches_to_polling_when_native_sees_nothing(watched):
     path.write_text(listing_yaml("网络共享"), encoding="utf-8")
     os.utime(path, (path.stat().st_atime - 3600, path.stat().st_mtime - 3600))  # copied with its old date
     eventually(lambda: shown.titles() == ["网络共享"])
-    assert w.using == "poll"
+    eventually(lambda: w.using == "poll")  # once its event had a grace period to come
     (root / "later.yaml").write_text(listing_yaml("之后"), encoding="utf-8")
     eventually(lambda: shown.titles() == ["之后", "网络共享"])
+
+
+class _Late(FileSystemEventHandler):
+    def __init__(self, handler, delay: float):
+        self.handler, self.delay = handler, delay
+
+    def dispatch(self, event):
+        timer = threading.Timer(self.delay, self.handler.dispatch, (event,))
+        timer.daemon = True
+        timer.start()
+
+
+class _LateObserver(Observer):
+    """The native observer, its events reaching the watcher 1.5 s late (a busy box, stretched)."""
+
+    def schedule(self, handler, path, **kw):
+        return super().schedule(_Late(handler, 1.5), path, **kw)
+
+
+def test_a_change_whose_event_comes_after_the_rescan_is_not_missed(watched):
+    """The safety rescan can see a change before its event reaches the worker (the soak bench
+    saw it with a file renamed on a busy box); that is no reason to give up native watching."""
+    root, shown, start = watched
+    path = root / "a.yaml"
+    path.write_text(listing_yaml("改了名字"), encoding="utf-8")
+    os.utime(path, (path.stat().st_atime - 3600, path.stat().st_mtime - 3600))  # a rename keeps it
+    w = start("auto", native_observer=_LateObserver, rescan_seconds=0.1, missed_grace=10.0)
+    names = ("a.yaml", "b.yaml")
+    deadline = time.monotonic() + 30
+    renames = 0
+    while w.late_events == 0 and time.monotonic() < deadline:
+        os.rename(root / names[renames % 2], root / names[(renames + 1) % 2])
+        renames += 1
+        now_named = names[renames % 2]
+        eventually(lambda now_named=now_named: shown.sources() == {now_named})
+        eventually(lambda: not w._suspects, timeout=20)
+    assert w.late_events >= 1
+    assert w.using == "native"
+    assert shown.titles() == ["改了名字"]
 
 
 def test_dead_observer_is_restarted_and_folder_rescanned(watched):
