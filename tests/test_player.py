@@ -20,14 +20,20 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD = "岗位: {title}\n工资: 150元/天\n结算方式: 日结\n电话: 13812345678\n"
 
 
-def make_player(tmp_path, drop, **over) -> Player:
+def held_clock():
+    """A clock stopped in the middle of a 600 s page and of a minute: nothing is due by time."""
+    t = (time.time() // 600) * 600 + 330
+    return lambda: t
+
+
+def make_player(tmp_path, drop, clock=None, **over) -> Player:
     for i in range(5):
         drop(f"job{i}.yaml", GOOD.format(title=f"岗位{i}"))
     over = {"fullscreen": False, "size": (960, 540), **over}
     settings = config.from_dict({"content": str(drop.folder)}, tmp_path).replace(**over)
     from signage.render.fonts import load
 
-    player = Player(settings, load(settings.font, settings.lang))
+    player = Player(settings, load(settings.font, settings.lang), clock=clock or time.time)
     player.load(folder.scan(drop.folder).values())
     player.open_display()
     return player
@@ -43,7 +49,7 @@ def test_pages_cycle_with_crossfade_and_are_rendered_once(tmp_path, drop):
 
 
 def test_an_idle_page_costs_no_frames(tmp_path, drop):
-    player = make_player(tmp_path, drop, page_seconds=600.0)
+    player = make_player(tmp_path, drop, held_clock(), page_seconds=600.0)
     player.run(max_seconds=0.3)
     frames = player.stats.frames
     player.run(max_seconds=1.5)
@@ -52,7 +58,7 @@ def test_an_idle_page_costs_no_frames(tmp_path, drop):
 
 
 def test_keys_step_pages_and_quit(tmp_path, drop):
-    player = make_player(tmp_path, drop, page_seconds=600.0)
+    player = make_player(tmp_path, drop, held_clock(), page_seconds=600.0)
     player.run(max_seconds=0.2)
     first = player.state()["page"]
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RIGHT))
@@ -65,7 +71,7 @@ def test_keys_step_pages_and_quit(tmp_path, drop):
 
 
 def test_new_content_reaches_the_screen_and_bad_content_does_not_blank_it(tmp_path, drop):
-    player = make_player(tmp_path, drop, page_seconds=600.0)
+    player = make_player(tmp_path, drop, held_clock(), page_seconds=600.0)
     player.run(max_seconds=0.2)
     v = player.state()["version"]
     path = drop("job9.yaml", GOOD.format(title="新岗位"))
@@ -93,13 +99,14 @@ def test_characters_the_font_lacks_are_reported_by_file_and_listing(tmp_path, dr
 
 
 def test_portrait_rotation_puts_the_same_page_on_the_panel_turned(tmp_path, drop, fonts):
-    player = make_player(tmp_path, drop, page_seconds=600.0, rotation=90, size=(540, 960))
+    player = make_player(tmp_path, drop, held_clock(), page_seconds=600.0, rotation=90,
+                         size=(540, 960))
     player.run(max_seconds=0.3)
     screen = pygame.display.get_surface()
     assert screen.get_size() == (960, 540)  # the panel is landscape; the page is portrait
     slide: Slide = player._shown
     expected = pages.rotate(pages.compose(slide, (540, 960), fonts, player.cache.style,
-                                          __import__("datetime").datetime.fromtimestamp(time.time())), 90)
+                                          __import__("datetime").datetime.fromtimestamp(player.clock())), 90)
     got = pygame.image.tobytes(screen, "RGB")
     want = pygame.image.tobytes(expected, "RGB")
     same = sum(a == b for a, b in zip(got[::97], want[::97], strict=True)) / len(got[::97])
