@@ -61,7 +61,7 @@ class PageCache:
     """Rendered pages by slide, bounded in bytes; evicts the least recently used."""
 
     def __init__(self, fonts: Fonts, style: PageStyle, size: tuple[int, int], rotation: int = 0,
-                 budget_bytes: int = 48 * 1024 * 1024):
+                 budget_bytes: int = 32 * 1024 * 1024):
         self.fonts = fonts
         self.style = style
         self.size = size  # logical
