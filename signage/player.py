@@ -148,6 +148,7 @@ class Player:
         self.programme = schedule.Programme(cards, self.settings.page_seconds, self.settings.theme,
                                             lh > lw)
         self._strip_key = None
+        self._strip = None  # a ticker turned off by a reload frees its strip
         self.cache = pages_mod.PageCache(self.fonts, style, (lw, lh), self.settings.rotation)
         self._shown = None
         self._transition = None
