@@ -99,8 +99,12 @@ def _message(slide: Slide, m: Metrics, theme: Theme, pen: _Pen) -> list[Op]:
         height = inner.bottom - y
         size, lines = fit_block(slide.text, width, height, max(m.min_text, m.px(72)), m.min_text,
                                 pen.line, wr)
+        centre = qr_op is None and len(lines) <= 3  # a short notice reads best centred
         for line in lines:
-            ops.append(pen.text(line, inner.x, y, size, text_c, False, "text"))
+            if centre:
+                ops.append(_centred(pen, line, inner, y, size, text_c, False, "text"))
+            else:
+                ops.append(pen.text(line, inner.x, y, size, text_c, False, "text"))
             y += pen.line(size)
     # The words sit in the middle of the card, not at its top.
     shift = max(0, (inner.bottom - y) // 2) if qr_op is None else 0
