@@ -524,15 +524,26 @@ class Player:
         return (self.settings.ticker_enabled and self._shown is not None
                 and self._shown.kind not in NO_TICKER)
 
+    def _playlist_keeps(self, name: str):
+        """Which listings the playlist on air shows (the night market: only its own), or None."""
+        for playlist in self.playlists.playlists:
+            if playlist.name == name:
+                filters = [spec.filter for spec in playlist.slides if spec.kind == "jobs"]
+                if filters and all(f != playlist_mod.JobFilter() for f in filters):
+                    return lambda listing: any(f.matches(listing) for f in filters)
+        return None
+
     def _ticker_strip(self, now: float) -> ticker_mod.Strip | None:
         """The ticker's strip for the page shown, drawn again only when its words or look change."""
         theme = get_theme(self._shown.theme or self.settings.theme)
         today = dt.date.fromtimestamp(now)
-        words_key = (self.store.snapshot.version, id(self.playlists), today)
+        on_air = self._on.playlist if self._on is not None else ""
+        words_key = (self.store.snapshot.version, id(self.playlists), today, on_air)
         if self._ticker_words is None or self._ticker_words[0] != words_key:
             self._ticker_words = (words_key, ticker_mod.ticker_items(
                 self.store.snapshot, today, self.settings.ticker_source,
-                self.playlists.announcements, self.settings.hotline))
+                self.playlists.announcements, self.settings.hotline,
+                keep=self._playlist_keeps(on_air)))
         items = self._ticker_words[1]
         lw, lh = self.logical_size
         m = Metrics.for_size(lw, lh, theme)

@@ -142,3 +142,29 @@ def test_two_outputs_show_disjoint_listings(station, fonts):
     assert seen_jobs
     for p in box.players:
         p.window.destroy()
+
+
+def test_the_ticker_in_the_night_market_names_only_its_listings(fonts):
+    import datetime as dt
+    from pathlib import Path
+
+    from signage import config
+    from signage.player import Player
+    from signage.render import ticker
+    from signage.sources import folder
+    from signage.store import ContentStore
+
+    root = Path(__file__).resolve().parent.parent
+    settings = config.load(root / "config.yaml")
+    player = Player(settings, fonts)
+    snap = ContentStore().apply_many(folder.scan(root / "playlists/jobs").values())
+    today = dt.date(2026, 11, 30)
+    night = player._playlist_keeps("零工夜市")
+    assert night is not None and player._playlist_keeps("白天") is None
+    everything = ticker.ticker_items(snap, today)
+    market = ticker.ticker_items(snap, today, keep=night)
+    tagged = [x.title for x in snap.current(today) if "夜市" in x.tags]
+    untagged = [x.title for x in snap.current(today) if "夜市" not in x.tags]
+    assert tagged and untagged and len(market) < len(everything)
+    assert all(any(item.startswith(t) for item in market) for t in tagged)
+    assert not any(item.startswith(t) for t in untagged for item in market)

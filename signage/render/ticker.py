@@ -28,9 +28,10 @@ MAX_STRIP_PX = 14000  # SDL surfaces stay well inside their limits
 
 
 def ticker_items(snapshot: Snapshot, today: dt.date, source: str = "listings",
-                 announcements: tuple = (), hotline: str = "") -> tuple[str, ...]:
+                 announcements: tuple = (), hotline: str = "", keep=None) -> tuple[str, ...]:
     """What the ticker says: the newest current listings (title, pay, settlement) or the
-    announcements' titles and texts; the hotline leads, since the ticker covers the footer."""
+    announcements' titles and texts; the hotline leads, since the ticker covers the footer.
+    ``keep``: only listings it accepts (those of the playlist on air), when given."""
     items: list[str] = []
     if hotline:
         items.append(f"求职咨询热线 {hotline}")
@@ -39,6 +40,8 @@ def ticker_items(snapshot: Snapshot, today: dt.date, source: str = "listings",
             items.append("：".join(x for x in (spec.title, spec.text) if x))
     else:
         current = snapshot.current(today)
+        if keep is not None:
+            current = tuple(x for x in current if keep(x))
         newest = sorted(range(len(current)), key=lambda i: (current[i].starts or dt.date.min, i),
                         reverse=True)
         for i in newest:
