@@ -142,6 +142,34 @@ class ImageCache:
         write_atomic(p, data)
         return str(p)
 
+    def keep(self, urls) -> None:
+        """Mark the images of ``urls`` as still in use (their files' times are the marks)."""
+        for url in urls:
+            path = self.local(url)
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    os.utime(path)
+
+    def prune(self, max_age_seconds: float, now: float | None = None) -> int:
+        """Delete the images no feed has marked in use for ``max_age_seconds``; how many went."""
+        now = time.time() if now is None else now
+        gone = 0
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return 0
+        for entry in entries:
+            try:
+                if entry.is_file() and now - entry.stat().st_mtime > max_age_seconds:
+                    os.unlink(entry.path)
+                    gone += 1
+            except OSError:
+                continue
+        if gone:
+            log.info("feed image cache: %d images unused for %.0f days deleted", gone,
+                     max_age_seconds / 86400)
+        return gone
+
 
 def image_kind(data: bytes) -> str | None:
     """``png`` or ``jpg`` by the file's first bytes (its name and Content-Type may lie)."""

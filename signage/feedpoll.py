@@ -44,6 +44,8 @@ logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 CHUNK = 64 * 1024
 MAX_IMAGES_PER_POLL = 50
 IMAGE_RETRY_SECONDS = 3600.0
+IMAGE_KEEP_SECONDS = 30 * 86400.0  # an image no feed listing has named for this long is deleted
+IMAGE_TIDY_SECONDS = 86400.0  # how often a poller marks its images in use and tidies the cache
 USER_AGENT = "signage-feed/0.1 (+https://github.com/; job-board player)"
 
 
@@ -248,6 +250,7 @@ class FeedPoller:
         self._good: SourceResult | None = None  # last good parse (image URLs, not yet local)
         self._validators: tuple[str | None, str | None] = (None, None)
         self._image_failed: dict[str, float] = {}
+        self._images_tidied = -1e18  # when this poller last marked its images and tidied
         self._posted: SourceResult | None = None
         self._started = clock()
         self.state = FeedState(self.key.removeprefix("feed:"))
@@ -387,6 +390,12 @@ class FeedPoller:
             return 0
         wanted = [x.image for x in self._good.listings if x.image and "://" in x.image]
         now = self.clock()
+        if now - self._images_tidied >= IMAGE_TIDY_SECONDS:  # months of feeds: stay bounded
+            self._images_tidied = now
+            self.images.keep(wanted)
+            self.images.prune(IMAGE_KEEP_SECONDS)
+            self._image_failed = {u: t for u, t in self._image_failed.items()
+                                  if now - t <= IMAGE_RETRY_SECONDS}
         todo = [u for u in dict.fromkeys(wanted) if self.images.local(u) is None
                 and now - self._image_failed.get(u, -1e18) > IMAGE_RETRY_SECONDS]
         got = 0

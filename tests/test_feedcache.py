@@ -114,3 +114,17 @@ def test_kill_9_while_writing_leaves_old_or_new_copy(tmp_path):
     assert all(p.name.startswith(".") and p.name.endswith(".tmp") for p in leftovers)
     remove_leftovers(cache.path, older_than=-1)
     assert list(folder.iterdir()) == [cache.path]
+
+
+def test_images_no_feed_names_any_more_are_deleted_after_a_month(tmp_path):
+    images = ImageCache(tmp_path)
+    png = b"\x89PNG\r\n\x1a\nrest"
+    kept = images.save("http://x/kept.png", png)
+    stale = images.save("http://x/stale.png", png)
+    month_ago = time.time() - 31 * 86400
+    for path in (kept, stale):
+        os.utime(path, (month_ago, month_ago))
+    images.keep(["http://x/kept.png", "http://x/never-downloaded.png"])  # still named by a feed
+    assert images.prune(30 * 86400) == 1
+    assert images.local("http://x/kept.png") == kept
+    assert images.local("http://x/stale.png") is None
