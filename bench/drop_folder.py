@@ -38,12 +38,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import openpyxl  # noqa: E402
 import pygame  # noqa: E402
 
-from signage.config import FontSettings, Settings  # noqa: E402
-from signage.player import Player, Update  # noqa: E402
+from signage.app.config import FontSettings, Settings  # noqa: E402
+from signage.core.store import ContentStore  # noqa: E402
+from signage.player.loop import Player, Update  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402
-from signage.sources import folder  # noqa: E402
-from signage.store import ContentStore  # noqa: E402
-from signage.watch import FolderWatcher  # noqa: E402
+from signage.sources.folder import read as folder  # noqa: E402
+from signage.sources.folder.watch import FolderWatcher  # noqa: E402
 
 TITLES = ["厨房帮工", "物流装卸工", "快递分拣员", "超市销售员", "保洁员", "餐厅服务员", "柑橘采摘工"]
 

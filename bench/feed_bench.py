@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from signage.feedcache import Cached, FeedCache  # noqa: E402
-from signage.sources import feed  # noqa: E402
+from signage.sources.feed import parse as feed  # noqa: E402
+from signage.sources.feed.cache import Cached, FeedCache  # noqa: E402
 
 
 def free_port() -> int:

@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
-from signage import config, content  # noqa: E402
-from signage.player import Player  # noqa: E402
+from signage.app import config, content  # noqa: E402
+from signage.player.loop import Player  # noqa: E402
 from signage.render.fonts import load as load_fonts  # noqa: E402
 
 SIZES = [(1920, 1080), (3840, 2160)]

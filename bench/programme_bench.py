@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 import pygame  # noqa: E402
 
-from signage import config  # noqa: E402
-from signage.player import Player  # noqa: E402
+from signage.app import config  # noqa: E402
+from signage.player.loop import Player  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402
-from signage.sources import folder  # noqa: E402
+from signage.sources.folder import read as folder  # noqa: E402
 
 
 def make_player(settings, clock) -> Player:

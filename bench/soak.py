@@ -67,13 +67,14 @@ import psutil  # noqa: E402
 import pygame  # noqa: E402
 import requests  # noqa: E402
 
-from signage import config as config_mod  # noqa: E402
-from signage import content, lifecycle, runtime  # noqa: E402
-from signage.contain import Faults  # noqa: E402
-from signage.player import Player  # noqa: E402
+from signage.app import config as config_mod  # noqa: E402
+from signage.app import content, lifecycle  # noqa: E402
+from signage.app import wiring as runtime  # noqa: E402
+from signage.ops.http import StatusServer  # noqa: E402
+from signage.player.contain import Faults  # noqa: E402
+from signage.player.loop import Player  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402
-from signage.sources.folder import REPORT_NAME  # noqa: E402
-from signage.status import StatusServer  # noqa: E402
+from signage.sources.folder.read import REPORT_NAME  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MINUTE = 60.0
@@ -245,7 +246,7 @@ class LogTally(logging.Handler):
         except Exception:
             msg = str(record.msg)
         day = dt.date.fromtimestamp(self.clock()).isoformat()
-        if record.name.endswith("feedpoll"):
+        if record.name.endswith("feed.poller"):
             kind = ("feed_http_500" if "HTTP 500" in msg else
                     "feed_refused" if "could not connect" in msg else "feed_other")
         elif record.name.endswith("watch"):

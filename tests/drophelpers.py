@@ -6,9 +6,9 @@ import threading
 import time
 from pathlib import Path
 
-from signage.player import Update
-from signage.sources.folder import REPORT_NAME
-from signage.store import ContentStore
+from signage.core.store import ContentStore
+from signage.player.loop import Update
+from signage.sources.folder.read import REPORT_NAME
 
 
 class Shown:

@@ -4,11 +4,11 @@ from pathlib import Path
 import pygame
 import pytest
 
-from signage.model import Listing, Location, Pay, PayUnit, Settlement, Slide
+from signage.core.model import Listing, Location, Pay, PayUnit, Settlement, Slide
 from signage.render import themes
 from signage.render.draw import render_slide
 from signage.render.layout import Box, Metrics, Qr, Text, card_rects, layout_page
-from signage.sources import folder
+from signage.sources.folder import read as folder
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = [x for r in folder.scan(ROOT / "playlists/jobs").values() for x in r.listings]

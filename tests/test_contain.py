@@ -7,10 +7,10 @@ import threading
 
 import pygame
 
-from signage import config as config_mod
-from signage.contain import Faults, SetAside
-from signage.player import Player
-from signage.sources import folder
+from signage.app import config as config_mod
+from signage.player.contain import Faults, SetAside
+from signage.player.loop import Player
+from signage.sources.folder import read as folder
 
 
 def test_faults_log_each_cause_once_and_count_all(caplog):

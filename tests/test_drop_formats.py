@@ -12,10 +12,11 @@ import openpyxl
 import pytest
 from drophelpers import listing_yaml
 
-from signage.cli import main
-from signage.model import PayUnit, Settlement, Severity
-from signage.sources import folder, report
-from signage.sources.decode import Undecodable, decode_text
+from signage.app.cli import main
+from signage.core.model import PayUnit, Settlement, Severity
+from signage.sources.folder import read as folder
+from signage.sources.folder import report
+from signage.sources.folder.decode import Undecodable, decode_text
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108020000009077"
@@ -340,7 +341,7 @@ def test_validate_covers_every_format(drop, config_file, capsys):
 
 def test_pure_python_yaml_loader_has_the_same_guards(drop, monkeypatch):
     """Without libyaml the pure-Python parser is used; it must refuse the same files."""
-    from signage import yamlsafe
+    from signage.parse import yamlsafe
 
     monkeypatch.setattr(yamlsafe, "_FastLoader", yamlsafe._Loader)
     assert load(drop("ok.yaml", listing_yaml("纯 Python"))).listings[0].title == "纯 Python"

@@ -10,8 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from signage.model import Problem, SourceResult
-from signage.sources import folder, table
+from signage.core.model import Problem, SourceResult
+from signage.sources.folder import read as folder
+from signage.sources.folder import table
 
 FIELDS = ["岗位", "title", "单位", "工资", "pay", "结算方式", "电话", "phone", "人数", "截止日期",
           "开始日期", "要求", "标签", "图片", "网址", "编号", "地点"]

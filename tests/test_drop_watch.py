@@ -17,8 +17,8 @@ from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from signage.sources import folder
-from signage.watch import FolderWatcher
+from signage.sources.folder import read as folder
+from signage.sources.folder.watch import FolderWatcher
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108020000009077"

@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from signage import config
-from signage.sources import feed, folder
+from signage.app import config
+from signage.sources.feed import parse as feed
+from signage.sources.folder import read as folder
 
 KEY = "feed:https://county.example.cn/jobs"
 

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from signage.feedcache import Cached, FeedCache
+from signage.sources.feed.cache import Cached, FeedCache
 from tests import feedserver as fs
 
 TOKEN = "player-secret-token"

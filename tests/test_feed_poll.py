@@ -14,11 +14,11 @@ import zlib
 
 import pytest
 
-from signage.config import FeedSettings
-from signage.feedcache import FeedCache
-from signage.feedpoll import FeedBoard, FeedPoller, backoff
-from signage.model import Severity
-from signage.store import ContentStore
+from signage.app.config import FeedSettings
+from signage.core.model import Severity
+from signage.core.store import ContentStore
+from signage.sources.feed.cache import FeedCache
+from signage.sources.feed.poller import FeedBoard, FeedPoller, backoff
 from tests import feedserver as fs
 
 TOKEN = "s3cret-token-XYZ"
@@ -228,7 +228,7 @@ def test_images_are_downloaded_checked_and_cached(server, tmp_path):
 
 
 def test_local_file_hides_and_overrides_feed_listings(server, tmp_path, drop):
-    from signage.sources import folder
+    from signage.sources.folder import read as folder
 
     server.routes["/feed.json"] = fs.ok(body(NEWER))
     poller, store = make(server, tmp_path)

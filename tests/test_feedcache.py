@@ -10,7 +10,7 @@ import sys
 import textwrap
 import time
 
-from signage.feedcache import Cached, FeedCache, ImageCache, image_kind, remove_leftovers
+from signage.sources.feed.cache import Cached, FeedCache, ImageCache, image_kind, remove_leftovers
 
 URL = "https://jobs.example.cn/feed.json?token=abc"
 
@@ -57,7 +57,7 @@ def test_image_kinds_by_magic_bytes(tmp_path):
 
 WRITER = textwrap.dedent("""
     import sys
-    from signage.feedcache import Cached, FeedCache
+    from signage.sources.feed.cache import Cached, FeedCache
     cache = FeedCache(sys.argv[1], "http://127.0.0.1/feed")
     bodies = [bytes([65 + i]) * (3 * 1024 * 1024 + i) for i in range(2)]
     n = 0

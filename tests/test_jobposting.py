@@ -8,10 +8,11 @@ import json
 import pygame
 import pytest
 
-from signage.model import Pay, PayUnit, Slide
+from signage.core.model import Pay, PayUnit, Slide
 from signage.render import layout, pages, themes
 from signage.render import qr as qr_mod
-from signage.sources import feed, jobposting
+from signage.sources.feed import jobposting
+from signage.sources.feed import parse as feed
 
 KEY = "feed:https://jobs.example.cn/feed"
 

@@ -22,8 +22,8 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from signage.cli import main
-from signage.playlog import read_records
+from signage.app.cli import main
+from signage.ops.playlog import read_records
 from signage.render import themes
 
 ROOT = Path(__file__).resolve().parent.parent

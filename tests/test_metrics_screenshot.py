@@ -8,9 +8,9 @@ import random
 import pygame
 from prometheus_client.parser import text_string_to_metric_families
 
-from signage.metrics import Metrics
-from signage.model import Listing, Location, Problem, Snapshot, SourceResult
-from signage.screenshot import png_bytes
+from signage.core.model import Listing, Location, Problem, Snapshot, SourceResult
+from signage.ops.metrics import Metrics
+from signage.ops.screenshot import png_bytes
 
 
 def samples(metrics: Metrics) -> dict:

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from signage.model import Location, PayUnit, Settlement
-from signage.sources.normalise import (
+from signage.core.model import Location, PayUnit, Settlement
+from signage.parse.normalise import (
     canonical_field,
     group_phone,
     listing_from_mapping,

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pygame
 
-from signage import config
-from signage.model import Slide
-from signage.player import Player, Update
+from signage.app import config
+from signage.core.model import Slide
+from signage.player.loop import Player, Update
 from signage.render import pages
-from signage.sources import folder
+from signage.sources.folder import read as folder
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,8 +6,8 @@ import datetime as dt
 import textwrap
 from pathlib import Path
 
-from signage import playlist
-from signage.model import Settlement, Severity
+from signage.core.model import Settlement, Severity
+from signage.parse import playlists as playlist
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -173,7 +173,7 @@ def test_reading_time_grows_with_the_text():
 def test_validate_reports_playlist_problems(tmp_path, config_file, capsys):
     import json
 
-    from signage.cli import main
+    from signage.app.cli import main
 
     (tmp_path / "playlists").mkdir()
     (tmp_path / "playlists" / "night.yaml").write_text("schedule: {time: 晚上}\nslides: [jobs]\n",
@@ -187,7 +187,7 @@ def test_validate_reports_playlist_problems(tmp_path, config_file, capsys):
 def test_screen_and_ticker_settings(tmp_path):
     import pytest
 
-    from signage import config
+    from signage.app import config
 
     s = config.from_dict({"screen": {"index": 2, "count": 3}, "ticker": {"enabled": True, "speed": 90}},
                          tmp_path)

@@ -7,9 +7,9 @@ import datetime as dt
 import io
 import json
 
-from signage.cli import main
-from signage.model import Listing
-from signage.playlog import PlayLog, read_records, tally
+from signage.app.cli import main
+from signage.core.model import Listing
+from signage.ops.playlog import PlayLog, read_records, tally
 
 COOK = Listing("cook", "厨房帮工", employer="蜀香人家餐馆")
 CLEAN = Listing("clean", "商场保洁员", employer="天池商业广场")

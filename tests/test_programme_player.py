@@ -11,12 +11,12 @@ from pathlib import Path
 import pygame
 import pytest
 
-from signage import config as config_mod
-from signage.outputs import Outputs
-from signage.player import Player
+from signage.app import config as config_mod
+from signage.player.loop import Player
+from signage.player.outputs import Outputs
 from signage.render import themes
 from signage.render.layout import Metrics, footer_height
-from signage.sources import folder
+from signage.sources.folder import read as folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -148,11 +148,11 @@ def test_the_ticker_in_the_night_market_names_only_its_listings(fonts):
     import datetime as dt
     from pathlib import Path
 
-    from signage import config
-    from signage.player import Player
+    from signage.app import config
+    from signage.core.store import ContentStore
+    from signage.player.loop import Player
     from signage.render import ticker
-    from signage.sources import folder
-    from signage.store import ContentStore
+    from signage.sources.folder import read as folder
 
     root = Path(__file__).resolve().parent.parent
     settings = config.load(root / "config.yaml")

@@ -11,9 +11,10 @@ from pathlib import Path
 import pygame
 import pytest
 
-from signage import playlist, schedule
-from signage.cli import main
-from signage.model import Slide
+from signage.app.cli import main
+from signage.core import schedule
+from signage.core.model import Slide
+from signage.parse import playlists as playlist
 from signage.render import pages, themes
 from signage.render.layout import Box, Metrics, Qr, Rect, Text, layout_page
 from signage.render.slides import KINDS, QR_SHARE, body_rect
@@ -84,8 +85,8 @@ def test_render_shows_what_each_screen_shows(tmp_path, capsys):
 
 
 def _demo():
-    from signage.sources import folder
-    from signage.store import ContentStore
+    from signage.core.store import ContentStore
+    from signage.sources.folder import read as folder
 
     snap = ContentStore().apply_many(folder.scan(ROOT / "playlists" / "jobs").values())
     prog = schedule.Programme(2, 12.0, "day")

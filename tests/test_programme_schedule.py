@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from signage import playlist, schedule
-from signage.model import Listing, Location, Poster, Snapshot
-from signage.sources import folder
-from signage.store import ContentStore
+from signage.core import schedule
+from signage.core.model import Listing, Location, Poster, Snapshot
+from signage.core.store import ContentStore
+from signage.parse import playlists as playlist
+from signage.sources.folder import read as folder
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMME = schedule.Programme(cards_per_page=2, seconds=12.0, theme="day")

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from signage.sdnotify import Notifier
+from signage.ops.sdnotify import Notifier
 
 
 @pytest.fixture
@@ -81,8 +81,8 @@ def test_a_full_socket_never_blocks(systemd):
 
 
 def test_the_frame_loop_feeds_the_watchdog_only_while_frames_work(systemd, fonts, tmp_path):
-    from signage import config as config_mod
-    from signage.player import Player
+    from signage.app import config as config_mod
+    from signage.player.loop import Player
 
     path, sock = systemd
     settings = config_mod.from_dict({"display": {"size": [320, 180]},

@@ -1,4 +1,4 @@
-from signage.cli import main
+from signage.app.cli import main
 
 
 def test_render_demo_page_writes_png(tmp_path):

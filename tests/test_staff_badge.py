@@ -5,9 +5,9 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from signage.config import Settings
-from signage.model import Listing, Location, Problem, Severity, SourceResult
-from signage.player import Player, Update
+from signage.app.config import Settings
+from signage.core.model import Listing, Location, Problem, Severity, SourceResult
+from signage.player.loop import Player, Update
 from signage.render.badge import AMBER, badge_state, layout_badge
 from signage.render.layout import Metrics, Text, footer_height, header_height
 from signage.render.themes import get

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from signage.status import StatusRefused, StatusServer, is_loopback
+from signage.ops.http import StatusRefused, StatusServer, is_loopback
 
 
 def test_non_loopback_without_token_is_refused():

@@ -1,9 +1,9 @@
 import datetime as dt
 
-from signage import schedule
-from signage.model import Severity
-from signage.sources import folder
-from signage.store import ContentStore
+from signage.core import schedule
+from signage.core.model import Severity
+from signage.core.store import ContentStore
+from signage.sources.folder import read as folder
 
 GOOD = """
 岗位: 厨房帮工

@@ -1,6 +1,6 @@
 """The YAML mistakes staff make most, explained at the line they have to fix."""
 
-from signage.sources.folder import load_yaml_text
+from signage.sources.folder.read import load_yaml_text
 
 
 def test_chinese_colons_after_field_names_are_accepted():

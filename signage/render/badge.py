@@ -13,7 +13,8 @@ from collections.abc import Collection
 
 import pygame
 
-from ..model import Problem, Severity
+from signage.core.model import Problem, Severity
+
 from .draw import _shift, paint
 from .fonts import Fonts
 from .layout import Box, Metrics, Op, Rect, Text, footer_height, header_height

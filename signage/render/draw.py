@@ -8,7 +8,8 @@ import logging
 
 import pygame
 
-from ..model import Slide
+from signage.core.model import Slide
+
 from . import qr
 from .fonts import Fonts
 from .layout import Box, Image, Metrics, Op, Qr, Text, clock_rect, layout_clock, layout_page

@@ -19,7 +19,7 @@ from pathlib import Path
 import pygame
 import pygame.freetype
 
-from ..config import FontSettings
+from signage.app.config import FontSettings
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,9 @@ import logging
 import math
 from dataclasses import dataclass
 
-from ..model import Listing, Slide
-from ..sources.normalise import group_phone
+from signage.core.model import Listing, Slide
+from signage.parse.normalise import group_phone
+
 from . import qr
 from .fonts import Fonts
 from .text import break_lines, fit, fit_single, truncate

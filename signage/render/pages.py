@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import pygame
 
-from ..model import Slide
+from signage.core.model import Slide
+
 from . import draw, themes
 from .fonts import Fonts
 

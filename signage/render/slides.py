@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import Slide
+from signage.core.model import Slide
+
 from . import qr
 from .fonts import Fonts
 from .layout import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen, footer_height, header_height

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Settlement
+from signage.core.model import Settlement
 
 RGB = tuple[int, int, int]
 

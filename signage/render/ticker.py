@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import pygame
 
-from ..model import Snapshot
+from signage.core.model import Snapshot
+
 from .fonts import Fonts
 from .layout import Metrics, Rect, footer_height
 from .themes import Theme

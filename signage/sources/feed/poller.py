@@ -31,10 +31,11 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 import urllib3
 
-from .config import FeedSettings
-from .feedcache import Cached, FeedCache, ImageCache, image_kind
-from .model import Location, Problem, Severity, SourceResult
-from .sources import feed as feed_parse
+from signage.app.config import FeedSettings
+from signage.core.model import Location, Problem, Severity, SourceResult
+
+from . import parse as feed_parse
+from .cache import Cached, FeedCache, ImageCache, image_kind
 
 log = logging.getLogger(__name__)
 # urllib3 logs each request line at DEBUG, query string and all: a token in a feed's URL

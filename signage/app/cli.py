@@ -15,8 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+from signage.core import schedule
+
 from . import config as config_mod
-from . import content, schedule
+from . import content
 
 log = logging.getLogger("signage")
 
@@ -114,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_report(settings, args) -> int:
-    from . import playlog
+    from signage.ops import playlog
 
     end = args.end or dt.date.today()
     start = args.start or end - dt.timedelta(days=6)
@@ -132,7 +134,7 @@ def cmd_report(settings, args) -> int:
 
 def _fonts(settings):
     """The fonts to draw with, or None after saying clearly why there are none."""
-    from .render import fonts
+    from signage.render import fonts
 
     try:
         return fonts.load(settings.font, settings.lang)
@@ -145,10 +147,10 @@ def cmd_render(settings, args) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
 
-    from . import playlist
-    from .render import pages, themes
-    from .render.layout import cards_per_page
-    from .store import ContentStore
+    from signage.core.store import ContentStore
+    from signage.parse import playlists as playlist
+    from signage.render import pages, themes
+    from signage.render.layout import cards_per_page
 
     pygame.display.init()
     fonts = _fonts(settings)
@@ -194,8 +196,8 @@ def cmd_render(settings, args) -> int:
 
 
 def cmd_validate(settings, args) -> int:
-    from .model import Severity
-    from .sources import folder
+    from signage.core.model import Severity
+    from signage.sources.folder import read as folder
 
     results = []
     targets = [Path(p) for p in args.paths] or [settings.content_dir]
@@ -208,7 +210,7 @@ def cmd_validate(settings, args) -> int:
             results.append(folder.missing(target))
     problems = [p for r in results for p in r.problems]
     if not args.paths and settings.playlists_dir is not None:  # the playlists too
-        from . import playlist
+        from signage.parse import playlists as playlist
 
         problems += playlist.load_dir(settings.playlists_dir).problems
     listings = sum(len(r.listings) for r in results)
@@ -221,7 +223,7 @@ def cmd_validate(settings, args) -> int:
             "problems": [p.as_dict() for p in problems],
         }, ensure_ascii=False, indent=2))
     else:
-        from .sources.report import problem_lines
+        from signage.sources.folder.report import problem_lines
 
         for p in problems:
             print("\n".join(problem_lines(p)))
@@ -248,10 +250,12 @@ def _overrides(args):
 def cmd_run(settings, args) -> int:
     import pygame
 
-    from . import lifecycle, runtime
-    from .contain import Faults
-    from .player import Player
-    from .status import StatusRefused, StatusServer
+    from signage.ops.http import StatusRefused, StatusServer
+    from signage.player.contain import Faults
+    from signage.player.loop import Player
+
+    from . import lifecycle
+    from . import wiring as runtime
 
     adjust = _overrides(args)
     settings = adjust(settings)
@@ -271,7 +275,7 @@ def cmd_run(settings, args) -> int:
     except OSError as exc:
         log.error("status port %d unavailable (%s); running without /status", settings.status_port, exc)
     if settings.outputs:  # one box, several HDMI outputs: a window and a screen index each
-        from .outputs import Outputs
+        from signage.player.outputs import Outputs
 
         player = Outputs(settings, fonts, status=status, faults=faults)
     else:

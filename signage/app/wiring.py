@@ -12,10 +12,10 @@ import logging
 import socket
 from dataclasses import dataclass
 
-from .metrics import Metrics
-from .playlog import PlayLog
-from .screenshot import Screenshots
-from .sdnotify import Notifier
+from signage.ops.metrics import Metrics
+from signage.ops.playlog import PlayLog
+from signage.ops.screenshot import Screenshots
+from signage.ops.sdnotify import Notifier
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from ..model import Listing, Location, Problem, Severity, SourceResult
-from .normalise import FIELD_ZH, canonical_field, listing_from_mapping
+from signage.core.model import Listing, Location, Problem, Severity, SourceResult
+from signage.parse.normalise import FIELD_ZH, canonical_field, listing_from_mapping
 
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 20_000

@@ -42,9 +42,11 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from .model import Severity, SourceResult
-from .sources import folder, report
-from .store import Update
+from signage.core.model import Severity, SourceResult
+from signage.core.store import Update
+
+from . import read as folder
+from . import report
 
 log = logging.getLogger(__name__)
 

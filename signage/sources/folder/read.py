@@ -19,11 +19,12 @@ from pathlib import Path
 
 import yaml
 
-from .. import yamlsafe
-from ..model import Location, Problem, Severity, SourceResult
+from signage.core.model import Location, Problem, Severity, SourceResult
+from signage.parse import yamlsafe
+from signage.parse.normalise import canonical_field, listing_from_mapping
+
 from . import images, table
 from .decode import Undecodable, decode_text
-from .normalise import canonical_field, listing_from_mapping
 
 log = logging.getLogger(__name__)
 

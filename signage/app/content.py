@@ -12,9 +12,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from signage.core.model import SourceResult
+from signage.sources.folder import read as folder
+
 from .config import Settings
-from .model import SourceResult
-from .sources import folder
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def _folder_results(settings: Settings) -> list[SourceResult]:
 
 def feed_cached_results(settings: Settings) -> list[SourceResult]:
     """The last good copy of each feed from the disk cache, shown before the network answers."""
-    from .feedpoll import FeedPoller
+    from signage.sources.feed.poller import FeedPoller
 
     out = []
     for feed in settings.feeds:
@@ -66,14 +67,14 @@ def _refresh_status(player) -> None:
 
 def start_sources(settings: Settings, post: Callable[[object], None]) -> list[Stop]:
     """Start the background sources; returns a stop function for each."""
-    from .watch import FolderWatcher
+    from signage.sources.folder.watch import FolderWatcher
 
     since, initial = _first_reads.pop(settings.content_dir, (None, None))
     watcher = FolderWatcher(settings.content_dir, post, settings.watch, initial=initial,
                             since=since).start()
     stops: list[Stop] = [watcher.stop]
     if settings.feeds:
-        from .feedpoll import FeedBoard, start_all
+        from signage.sources.feed.poller import FeedBoard, start_all
 
         board = FeedBoard(on_change=lambda: post(_refresh_status))
         # /status gets a "feeds" section: the loop runs this on the player (see Player.extra_state)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
-from ..model import Location, Poster, Problem, SourceResult
+from signage.core.model import Location, Poster, Problem, SourceResult
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 MAX_IMAGE_BYTES = 20 * 1024 * 1024

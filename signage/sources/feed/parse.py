@@ -22,11 +22,12 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
 
-from .. import yamlsafe
-from ..model import Listing, Location, Problem, Severity, SourceResult
-from ..store import FEED_PREFIX
+from signage.core.model import Listing, Location, Problem, Severity, SourceResult
+from signage.core.store import FEED_PREFIX
+from signage.parse import yamlsafe
+from signage.parse.normalise import listing_from_mapping
+
 from . import jobposting
-from .normalise import listing_from_mapping
 
 SECRET_QUERY_KEYS = re.compile(r"(token|key|secret|pass|auth|sig|signature|session|credential)", re.I)
 

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterable
 
 import pygame
 
-from .config import Settings
-from .model import SourceResult
-from .player import Player
-from .render.fonts import Fonts
+from signage.app.config import Settings
+from signage.core.model import SourceResult
+from signage.render.fonts import Fonts
+
+from .loop import Player
 
 log = logging.getLogger(__name__)
 

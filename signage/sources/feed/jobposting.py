@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 
-from ..model import Listing, Location, Problem, Severity
-from .normalise import listing_from_mapping, normalise_phone, parse_date
+from signage.core.model import Listing, Location, Problem, Severity
+from signage.parse.normalise import listing_from_mapping, normalise_phone, parse_date
 
 MAX_DEPTH = 12
 MAX_DESCRIPTION = 300  # characters; a card shows two lines of it at most

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from ..model import Listing, Location, Pay, PayUnit, Problem, Settlement, Severity
+from signage.core.model import Listing, Location, Pay, PayUnit, Problem, Settlement, Severity
 
 # canonical field -> every name staff may write for it (compared case-insensitively)
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {

@@ -11,9 +11,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from signage.parse.playlists import Playlist, Playlists, SlideSpec, reading_seconds
+from signage.render.themes import get as get_theme
+
 from .model import Listing, Location, PayUnit, Poster, Slide, Snapshot
-from .playlist import Playlist, Playlists, SlideSpec, reading_seconds
-from .render.themes import get as get_theme
 
 
 @dataclass(frozen=True)

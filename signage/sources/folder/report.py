@@ -15,7 +15,8 @@ import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from ..model import Location, Problem, Severity, SourceResult
+from signage.core.model import Location, Problem, Severity, SourceResult
+
 from .table import column_name
 
 log = logging.getLogger(__name__)

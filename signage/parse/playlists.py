@@ -7,7 +7,7 @@ figures) and a schedule (time windows, weekdays, dates) saying when it is on.
 over every screen until it is removed or expires. See docs/programme.md.
 
 Parsing is pure and never raises: whatever is wrong becomes a located
-:class:`~signage.model.Problem` (file and line, Chinese and English) and the
+:class:`~signage.core.model.Problem` (file and line, Chinese and English) and the
 rest of the file is still used. Nothing here knows the clock; ``schedule.py``
 decides what is on at an instant.
 """
@@ -23,9 +23,10 @@ from typing import Any
 
 import yaml
 
+from signage.core.model import Listing, Location, Problem, Settlement, Severity
+
 from . import yamlsafe
-from .model import Listing, Location, Problem, Settlement, Severity
-from .sources.normalise import parse_date, parse_settlement
+from .normalise import parse_date, parse_settlement
 
 URGENT_NAMES = ("urgent", "紧急")  # file stems of the priority message
 SLIDE_KINDS = ("jobs", "poster", "announcement", "live", "join", "figures")

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from . import yamlsafe
+from signage.parse import yamlsafe
 
 DEFAULTS: dict[str, Any] = {
     "station": {

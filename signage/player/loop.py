@@ -19,18 +19,19 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from . import playlist as playlist_mod
-from . import schedule
-from .config import Settings
+from signage.app.config import Settings
+from signage.core import schedule
+from signage.core.model import Problem, Severity, Slide, Snapshot, SourceResult
+from signage.core.store import ContentStore, Update  # noqa: F401 - Update is posted to the player
+from signage.parse import playlists as playlist_mod
+from signage.render import badge as badge_mod
+from signage.render import pages as pages_mod
+from signage.render import ticker as ticker_mod
+from signage.render.fonts import Fonts
+from signage.render.layout import Metrics, cards_per_page, header_height
+from signage.render.themes import get as get_theme
+
 from .contain import Faults, SetAside
-from .model import Problem, Severity, Slide, Snapshot, SourceResult
-from .render import badge as badge_mod
-from .render import pages as pages_mod
-from .render import ticker as ticker_mod
-from .render.fonts import Fonts
-from .render.layout import Metrics, cards_per_page, header_height
-from .render.themes import get as get_theme
-from .store import ContentStore, Update  # noqa: F401 - Update is posted to the player
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The pure heart: listings and slides as data, the content store, the schedule."""

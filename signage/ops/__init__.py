@@ -1,0 +1,1 @@
+"""Operating the box: status HTTP, metrics, screenshots, play log, systemd notify."""

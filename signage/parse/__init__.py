@@ -1,0 +1,1 @@
+"""Text to data: safe YAML, field aliases and value parsers, playlists."""

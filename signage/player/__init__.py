@@ -1,0 +1,1 @@
+"""The shell around the screen: the pygame loop, its outputs, fault containment."""

@@ -1,0 +1,1 @@
+"""The county feed: parse, schema.org JobPosting, on-disk cache, HTTP poller."""
