@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test || exit 1
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 .venv/bin/ruff check . || exit 1
+.venv/bin/lint-imports || exit 1
 .venv/bin/python -m pytest "$@"
 status=$?
 if [ $status -eq 5 ]; then

@@ -7,7 +7,8 @@ import pytest
 from signage.core.model import Listing, Location, Pay, PayUnit, Settlement, Slide
 from signage.render import themes
 from signage.render.draw import render_slide
-from signage.render.layout import Box, Metrics, Qr, Text, card_rects, layout_page
+from signage.render.geometry import Box, Metrics, Qr, Text
+from signage.render.layout import card_rects, layout_page
 from signage.sources.folder import read as folder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,7 +147,7 @@ def test_every_text_colour_has_aaa_contrast(theme):
 def test_a_listing_picture_sits_top_right_clear_of_the_text(fonts, tmp_path):
     from dataclasses import replace
 
-    from signage.render.layout import Image
+    from signage.render.geometry import Image
 
     picture = tmp_path / "kitchen.png"
     surf = pygame.Surface((400, 300))

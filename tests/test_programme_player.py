@@ -15,7 +15,7 @@ from signage.app import config as config_mod
 from signage.player.loop import Player
 from signage.player.outputs import Outputs
 from signage.render import themes
-from signage.render.layout import Metrics, footer_height
+from signage.render.geometry import Metrics, footer_height
 from signage.sources.folder import read as folder
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,8 @@ from signage.core import schedule
 from signage.core.model import Slide
 from signage.parse import playlists as playlist
 from signage.render import pages, themes
-from signage.render.layout import Box, Metrics, Qr, Rect, Text, layout_page
+from signage.render.geometry import Box, Metrics, Qr, Rect, Text
+from signage.render.layout import layout_page
 from signage.render.slides import KINDS, QR_SHARE, body_rect
 
 ROOT = Path(__file__).resolve().parent.parent

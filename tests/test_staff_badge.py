@@ -9,7 +9,7 @@ from signage.app.config import Settings
 from signage.core.model import Listing, Location, Problem, Severity, SourceResult
 from signage.player.loop import Player, Update
 from signage.render.badge import AMBER, badge_state, layout_badge
-from signage.render.layout import Metrics, Text, footer_height, header_height
+from signage.render.geometry import Metrics, Text, footer_height, header_height
 from signage.render.themes import get
 
 

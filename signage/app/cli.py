@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from signage.core import schedule
+from signage.core.theme_names import THEME_NAMES
 
 from . import config as config_mod
 from . import content
@@ -70,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--page", type=int, default=None, help="page number (1 = first)")
     render.add_argument("--size", type=_size, help="e.g. 1920x1080 (default: display.size)")
     render.add_argument("--at", type=_instant, help="draw what is shown at this time")
-    render.add_argument("--theme", choices=["day", "night", "large"])
+    render.add_argument("--theme", choices=THEME_NAMES)
     render.add_argument("--screen", type=_screen,
                         help="draw what screen K of N shows, e.g. 2/3 (default: screen in config.yaml)")
 

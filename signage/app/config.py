@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from signage.core.theme_names import THEME_NAMES
 from signage.parse import yamlsafe
 
 DEFAULTS: dict[str, Any] = {
@@ -265,7 +266,7 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
             raise fail("pages", "cards_per_page must be auto or 1 to 4", user.get("pages", user))
     if pages["transition"] not in ("crossfade", "slide", "none"):
         raise fail("pages", "transition must be crossfade, slide or none", user.get("pages", user))
-    if merged["theme"] not in ("day", "night", "large"):
+    if merged["theme"] not in THEME_NAMES:
         raise fail("theme", "must be day, night or large")
     feeds = _feeds(merged["feeds"], user, fail, rel)
     screen = merged["screen"] if isinstance(merged["screen"], dict) else {}

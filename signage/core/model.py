@@ -76,6 +76,10 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
+# a source key that starts with this names the county feed (the rest is its redacted URL)
+FEED_PREFIX = "feed:"
+
+
 @dataclass(frozen=True)
 class Location:
     """Where something came from: a file (or URL) and, where known, a 1-based line and column."""

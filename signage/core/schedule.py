@@ -12,9 +12,9 @@ import math
 from dataclasses import dataclass
 
 from signage.parse.playlists import Playlist, Playlists, SlideSpec, reading_seconds
-from signage.render.themes import get as get_theme
 
 from .model import Listing, Location, PayUnit, Poster, Slide, Snapshot
+from .theme_names import max_cards as theme_max_cards
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ def cycle(playlist: Playlist | None, snapshot: Snapshot, today: dt.date, program
     page_seconds = (playlist.seconds if playlist else None) or programme.seconds
     specs = playlist.slides if playlist else (SlideSpec("jobs", Location("config.yaml")),)
     current = snapshot.current(today)
-    max_cards = get_theme(theme).max_cards
+    max_cards = theme_max_cards(theme)
     slides: list[Slide] = []
     for spec in specs:
         if not spec.shown_on(today):

@@ -17,9 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import Location, Problem, Severity, Snapshot, SourceResult
-
-FEED_PREFIX = "feed:"
+from .model import FEED_PREFIX, Location, Problem, Severity, Snapshot, SourceResult
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-from signage.core.model import Severity, SourceResult
+from signage.core.model import FEED_PREFIX, Severity, SourceResult
 
-FEED_PREFIX = "feed:"
 FRAME_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
 

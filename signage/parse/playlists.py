@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from signage.core.model import Listing, Location, Problem, Settlement, Severity
+from signage.core.theme_names import THEME_NAMES
 
 from . import yamlsafe
 from .normalise import parse_date, parse_settlement
@@ -31,7 +32,7 @@ from .normalise import parse_date, parse_settlement
 URGENT_NAMES = ("urgent", "紧急")  # file stems of the priority message
 SLIDE_KINDS = ("jobs", "poster", "announcement", "live", "join", "figures")
 SORTS = ("", "newest", "pay", "expires", "title")
-THEMES = ("day", "night", "large")
+THEMES = THEME_NAMES
 MAX_FILE_BYTES = 512 * 1024
 
 KIND_ALIASES = {

@@ -28,7 +28,8 @@ from signage.render import badge as badge_mod
 from signage.render import pages as pages_mod
 from signage.render import ticker as ticker_mod
 from signage.render.fonts import Fonts
-from signage.render.layout import Metrics, cards_per_page, header_height
+from signage.render.geometry import Metrics, header_height
+from signage.render.layout import cards_per_page
 from signage.render.themes import get as get_theme
 
 from .contain import Faults, SetAside

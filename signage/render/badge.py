@@ -17,7 +17,7 @@ from signage.core.model import Problem, Severity
 
 from .draw import _shift, paint
 from .fonts import Fonts
-from .layout import Box, Metrics, Op, Rect, Text, footer_height, header_height
+from .geometry import Box, Metrics, Op, Rect, Text, footer_height, header_height
 from .themes import RGB, Theme
 
 AMBER: RGB = (255, 196, 0)

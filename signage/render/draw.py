@@ -12,7 +12,8 @@ from signage.core.model import Slide
 
 from . import qr
 from .fonts import Fonts
-from .layout import Box, Image, Metrics, Op, Qr, Text, clock_rect, layout_clock, layout_page
+from .geometry import Box, Image, Metrics, Op, Qr, Text
+from .layout import clock_rect, layout_clock, layout_page
 from .themes import Theme
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ def render_clock(now: dt.datetime, size: tuple[int, int], theme: Theme, fonts: F
 def _shift(op: Op, dx: int, dy: int) -> Op:
     from dataclasses import replace
 
-    from .layout import Rect
+    from .geometry import Rect
 
     if isinstance(op, Text):
         return replace(op, x=op.x + dx, baseline=op.baseline + dy, top=op.top + dy, bottom=op.bottom + dy)

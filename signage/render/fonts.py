@@ -15,13 +15,22 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pygame
 import pygame.freetype
 
-from signage.app.config import FontSettings
-
 log = logging.getLogger(__name__)
+
+
+class FontSettings(Protocol):
+    """The font choice of config.yaml (``signage.app.config.FontSettings`` is one): passed in,
+    so that rendering does not import the application's configuration."""
+
+    path: Path | None
+    index: int | None
+    bold_path: Path | None
+    bold_index: int | None
 
 MAX_ADVANCES = 50_000  # cached glyph widths (character, size, bold); about 5 MB at most
 PROBE = "零工驿站招聘日结月结计件电话"  # must all be drawable

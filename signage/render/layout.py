@@ -13,153 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
-from dataclasses import dataclass
 
 from signage.core.model import Listing, Slide
 from signage.parse.normalise import group_phone
 
 from . import qr
 from .fonts import Fonts
+from .geometry import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen, footer_height, header_height
+from .slides import KINDS, layout_slide
 from .text import break_lines, fit, fit_single, truncate
-from .themes import RGB, Theme
+from .themes import Theme
 
 log = logging.getLogger(__name__)
 
 WEEKDAYS = "一二三四五六日"
 _failed_cards: set[str] = set()
-
-
-@dataclass(frozen=True)
-class Rect:
-    x: int
-    y: int
-    w: int
-    h: int
-
-    @property
-    def right(self) -> int:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> int:
-        return self.y + self.h
-
-    def contains(self, other: Rect) -> bool:
-        return (self.x <= other.x and self.y <= other.y
-                and other.right <= self.right and other.bottom <= self.bottom)
-
-    def inset(self, d: int) -> Rect:
-        return Rect(self.x + d, self.y + d, self.w - 2 * d, self.h - 2 * d)
-
-
-@dataclass(frozen=True)
-class Text:
-    text: str
-    x: int
-    baseline: int
-    size: int
-    color: RGB
-    bold: bool
-    role: str
-    width: int
-    top: int
-    bottom: int
-
-    @property
-    def rect(self) -> Rect:
-        return Rect(self.x, self.top, self.width, self.bottom - self.top)
-
-
-@dataclass(frozen=True)
-class Box:
-    rect: Rect
-    color: RGB
-    radius: int = 0
-    border: int = 0
-    border_color: RGB | None = None
-    role: str = ""
-
-
-@dataclass(frozen=True)
-class Qr:
-    data: str
-    x: int
-    y: int
-    px: int  # pixels per module
-    side: int
-    role: str = "qr"
-
-    @property
-    def rect(self) -> Rect:
-        return Rect(self.x, self.y, self.side, self.side)
-
-
-@dataclass(frozen=True)
-class Image:
-    path: str
-    rect: Rect
-    role: str = "image"
-
-
-Op = Text | Box | Qr | Image
-
-
-@dataclass(frozen=True)
-class Metrics:
-    """Sizes for one screen: ``u`` is one pixel at 1080 lines (times the theme's scale)."""
-
-    width: int
-    height: int
-    u: float
-    s: float
-
-    @classmethod
-    def for_size(cls, width: int, height: int, theme: Theme) -> Metrics:
-        s = min(width, height) / 1080
-        return cls(width, height, s * theme.scale, s)
-
-    def px(self, n: float) -> int:
-        """A text size: ``n`` at 1080 lines, scaled."""
-        return max(1, round(n * self.u))
-
-    def sp(self, n: float) -> int:
-        """A spacing: ``n`` at 1080 lines (not scaled by the theme)."""
-        return max(1, round(n * self.s))
-
-    @property
-    def min_text(self) -> int:
-        """The smallest text: a 30th of the short side (more in the large-print theme)."""
-        return math.ceil(min(self.width, self.height) / 30 * self.u / self.s)
-
-    @property
-    def min_big(self) -> int:
-        """The smallest title or pay: a 15th of the short side."""
-        return math.ceil(min(self.width, self.height) / 15 * self.u / self.s)
-
-
-class _Pen:
-    """Places lines of text one under another, measuring with the real fonts."""
-
-    def __init__(self, fonts: Fonts):
-        self.fonts = fonts
-
-    def text(self, text: str, x: int, top: int, size: int, color: RGB, bold: bool, role: str) -> Text:
-        asc = round(size * 0.92)
-        return Text(text, x, top + asc, size, color, bold, role,
-                    round(self.fonts.width(text, size, bold)), top, top + self.line(size))
-
-    @staticmethod
-    def line(size: int) -> int:
-        return round(size * 1.22)
-
-
-def header_height(m: Metrics) -> int:
-    return round(max(m.min_text, m.px(52)) * 1.22) + m.sp(55)
-
-
-def footer_height(m: Metrics) -> int:
-    return round(m.px(44) * 1.22) + m.sp(26)
 
 
 CLOCK_FORMATS = ("{month}月{day}日 星期{weekday}  {hm}", "{month}月{day}日 {hm}", "{hm}")
@@ -219,9 +87,7 @@ def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Font
                 Image(slide.poster.image, Rect(0, 0, width, height), role="poster")]
     ops += _header(m, pen, theme, station)
     ops += _footer(m, pen, theme, hotline, slide)
-    if slide.kind in _slide_kinds():
-        from .slides import layout_slide
-
+    if slide.kind in KINDS:
         return ops + layout_slide(slide, m, theme, fonts)
     if slide.kind == "empty" or not slide.listings:
         ops += _empty(m, pen, theme, hotline)
@@ -236,12 +102,6 @@ def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Font
                 _failed_cards.add(listing.id)
                 log.exception("card %s (%s) could not be laid out; skipped", listing.id, listing.origin)
     return ops
-
-
-def _slide_kinds() -> tuple[str, ...]:
-    from .slides import KINDS
-
-    return KINDS
 
 
 def _header(m: Metrics, pen: _Pen, theme: Theme, station: str) -> list[Op]:

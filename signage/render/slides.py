@@ -15,7 +15,7 @@ from signage.core.model import Slide
 
 from . import qr
 from .fonts import Fonts
-from .layout import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen, footer_height, header_height
+from .geometry import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen, footer_height, header_height
 from .text import break_lines, fit, truncate
 from .themes import RGB, Theme
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from signage.core.model import Settlement
+from signage.core.theme_names import DEFAULT_THEME, MAX_CARDS
 
 RGB = tuple[int, int, int]
 
@@ -56,7 +57,7 @@ class Theme:
     footer_fg: RGB
     badges: dict[Settlement, Badge] = field(default_factory=dict)
     scale: float = 1.0  # text size factor; the large-print theme is bigger
-    max_cards: int = 4
+    max_cards: int = MAX_CARDS[DEFAULT_THEME]
     radius: float = 0.018  # card corner radius, as a fraction of the screen's short side
     urgent_bg: RGB = (159, 18, 18)  # the priority message fills the page with this
     urgent_fg: RGB = (255, 255, 255)
@@ -152,7 +153,7 @@ LARGE = Theme(
         Settlement.COMPLETION: ("#E5B3FF", "#000000"),
     }),
     scale=1.25,
-    max_cards=2,
+    max_cards=MAX_CARDS["large"],
     urgent_bg=hex_rgb("#FFE600"),
     urgent_fg=hex_rgb("#000000"),
 )

@@ -19,7 +19,7 @@ import pygame
 from signage.core.model import Snapshot
 
 from .fonts import Fonts
-from .layout import Metrics, Rect, footer_height
+from .geometry import Metrics, Rect, footer_height
 from .themes import Theme
 
 SEPARATOR = "　·　"

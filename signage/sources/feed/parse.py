@@ -22,8 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import yaml
 
-from signage.core.model import Listing, Location, Problem, Severity, SourceResult
-from signage.core.store import FEED_PREFIX
+from signage.core.model import FEED_PREFIX, Listing, Location, Problem, Severity, SourceResult
 from signage.parse import yamlsafe
 from signage.parse.normalise import listing_from_mapping
 
