@@ -11,8 +11,8 @@ from signage.render.geometry import Box, Metrics, Qr, Text
 from signage.render.layout import card_rects, layout_page
 from signage.sources.folder import read as folder
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO = [x for r in folder.scan(ROOT / "playlists/jobs").values() for x in r.listings]
+STATION = Path(__file__).resolve().parent / "fixtures" / "station"  # a frozen copy of the demo
+DEMO = [x for r in folder.scan(STATION / "playlists/jobs").values() for x in r.listings]
 
 LONG = Listing(
     id="long",

@@ -27,6 +27,7 @@ from signage.ops.playlog import read_records
 from signage.render import themes
 
 ROOT = Path(__file__).resolve().parent.parent
+STATION = Path(__file__).resolve().parent / "fixtures" / "station"  # a frozen copy of the demo
 TOKEN = "test-token-1234"
 DEADLINE = 30.0
 
@@ -46,7 +47,7 @@ class Run:
 
     def __init__(self, tmp: Path, config_text: str, seconds: float = 120):
         self.tmp = tmp
-        shutil.copytree(ROOT / "playlists" / "jobs", tmp / "jobs")
+        shutil.copytree(STATION / "playlists" / "jobs", tmp / "jobs")
         self.config = tmp / "config.yaml"
         self.config.write_text(config_text, encoding="utf-8")
         self.notify_path = str(tmp / "notify.sock")
@@ -101,20 +102,37 @@ class Run:
         return rc
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("kiosk")
-    r = Run(tmp, f"""\
+KIOSK_CONFIG = f"""\
 station: {{name: 测试驿站, hotline: 028-2333 1234}}
 content: jobs
 display: {{size: [640, 360]}}
 pages: {{seconds: 3600, transition: none}}
 status: {{host: 0.0.0.0, port: 0, token: {TOKEN}}}
 playlog: {{folder: plays, screen: tv1}}
-""")
+"""
+
+
+def start(tmp: Path) -> Run:
+    r = Run(tmp, KIOSK_CONFIG)
     wait_for(lambda: r.get("/status").json().get("frames"), "the first frame")
+    return r
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """One player shared by the tests that only look at it; tests that signal it or change its
+    config start their own, so that the order the tests run in does not matter."""
+    r = start(tmp_path_factory.mktemp("kiosk"))
     yield r
     r.finish()
+
+
+@pytest.fixture
+def own_run(tmp_path):
+    r = start(tmp_path)
+    yield r
+    if r.proc.poll() is None:
+        r.finish()
 
 
 def test_metrics_parse_and_count_frames_slides_listings(run):
@@ -177,7 +195,8 @@ def test_systemd_hears_ready_and_a_fed_watchdog(run):
     assert run.messages[0].startswith("READY=1")
 
 
-def test_sighup_reloads_config_and_keeps_old_on_error(run):
+def test_sighup_reloads_config_and_keeps_old_on_error(own_run):
+    run = own_run
     good = run.config.read_text(encoding="utf-8")
     run.config.write_text(good + "theme: purple\n", encoding="utf-8")
     run.proc.send_signal(signal.SIGHUP)
@@ -198,7 +217,8 @@ def test_sighup_reloads_config_and_keeps_old_on_error(run):
     wait_for(dark, "the night theme on screen")
 
 
-def test_sigterm_ends_cleanly(run):
+def test_sigterm_ends_cleanly(own_run):
+    run = own_run
     assert run.finish(signal.SIGTERM) == 0
     assert "STOPPING=1" in run.messages
     log = run.log.read_text()

@@ -18,7 +18,7 @@ from signage.render import themes
 from signage.render.geometry import Metrics, footer_height
 from signage.sources.folder import read as folder
 
-ROOT = Path(__file__).resolve().parent.parent
+STATION = Path(__file__).resolve().parent / "fixtures" / "station"  # a frozen copy of the demo
 
 
 def t(text: str) -> float:
@@ -28,11 +28,11 @@ def t(text: str) -> float:
 @pytest.fixture
 def station(tmp_path, drop, config_file):
     """A station folder: the demo listings, the shipped playlists, and a config.yaml."""
-    for src in (ROOT / "playlists" / "jobs").glob("*.yaml"):
+    for src in (STATION / "playlists" / "jobs").glob("*.yaml"):
         shutil.copy(src, drop.folder / src.name)
     pl = tmp_path / "playlists"
     pl.mkdir()
-    for src in (ROOT / "playlists").glob("*.yaml"):
+    for src in (STATION / "playlists").glob("*.yaml"):
         shutil.copy(src, pl / src.name)
 
     def make(extra: str = "") -> tuple[config_mod.Settings, Path]:
@@ -146,7 +146,6 @@ def test_two_outputs_show_disjoint_listings(station, fonts):
 
 def test_the_ticker_in_the_night_market_names_only_its_listings(fonts):
     import datetime as dt
-    from pathlib import Path
 
     from signage.app import config
     from signage.core.store import ContentStore
@@ -154,7 +153,7 @@ def test_the_ticker_in_the_night_market_names_only_its_listings(fonts):
     from signage.render import ticker
     from signage.sources.folder import read as folder
 
-    root = Path(__file__).resolve().parent.parent
+    root = STATION
     settings = config.load(root / "config.yaml")
     player = Player(settings, fonts)
     snap = ContentStore().apply_many(folder.scan(root / "playlists/jobs").values())

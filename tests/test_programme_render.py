@@ -20,7 +20,7 @@ from signage.render.geometry import Box, Metrics, Qr, Rect, Text
 from signage.render.layout import layout_page
 from signage.render.slides import KINDS, QR_SHARE, body_rect
 
-ROOT = Path(__file__).resolve().parent.parent
+STATION = Path(__file__).resolve().parent / "fixtures" / "station"  # a frozen copy of the demo
 SIZES = [(1920, 1080), (1080, 1920)]
 STYLE = pages.PageStyle("乐至县零工爱心驿站", "028-2333 1234", 2, "day")
 
@@ -51,7 +51,7 @@ def decode(png: Path) -> list[str]:
 
 def run_render(tmp_path: Path, at: str, *extra: str) -> pygame.Surface:
     out = tmp_path / f"{at.replace(' ', '_').replace(':', '')}.png"
-    assert main(["--config", str(ROOT / "config.yaml"), "render", "--at", at, "--out", str(out),
+    assert main(["--config", str(STATION / "config.yaml"), "render", "--at", at, "--out", str(out),
                  "--size", "960x540", *extra]) == 0
     return pygame.image.load(str(out))
 
@@ -89,9 +89,9 @@ def _demo():
     from signage.core.store import ContentStore
     from signage.sources.folder import read as folder
 
-    snap = ContentStore().apply_many(folder.scan(ROOT / "playlists" / "jobs").values())
+    snap = ContentStore().apply_many(folder.scan(STATION / "playlists" / "jobs").values())
     prog = schedule.Programme(2, 12.0, "day")
-    return snap, prog, 0, None, playlist.load_dir(ROOT / "playlists")
+    return snap, prog, 0, None, playlist.load_dir(STATION / "playlists")
 
 
 def _background(ops, text: Text) -> tuple:

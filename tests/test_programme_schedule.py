@@ -16,7 +16,7 @@ from signage.core.store import ContentStore
 from signage.parse import playlists as playlist
 from signage.sources.folder import read as folder
 
-ROOT = Path(__file__).resolve().parent.parent
+STATION = Path(__file__).resolve().parent / "fixtures" / "station"  # a frozen copy of the demo
 PROGRAMME = schedule.Programme(cards_per_page=2, seconds=12.0, theme="day")
 
 
@@ -26,12 +26,12 @@ def t(text: str) -> float:
 
 @pytest.fixture(scope="module")
 def demo() -> Snapshot:
-    return ContentStore().apply_many(folder.scan(ROOT / "playlists" / "jobs").values())
+    return ContentStore().apply_many(folder.scan(STATION / "playlists" / "jobs").values())
 
 
 @pytest.fixture(scope="module")
 def shipped() -> playlist.Playlists:
-    return playlist.load_dir(ROOT / "playlists")
+    return playlist.load_dir(STATION / "playlists")
 
 
 def listings(n: int, **kw) -> tuple[Listing, ...]:
@@ -123,7 +123,7 @@ def test_the_most_specific_playlist_wins(tmp_path, demo):
 
 def test_urgent_takes_every_screen_then_the_programme_resumes(tmp_path, demo):
     pl_dir = tmp_path / "playlists"
-    shutil.copytree(ROOT / "playlists", pl_dir, ignore=shutil.ignore_patterns("jobs"))
+    shutil.copytree(STATION / "playlists", pl_dir, ignore=shutil.ignore_patterns("jobs"))
     instant = t("2026-11-09 10:05")
     before = [schedule.at(instant, demo, PROGRAMME, playlists=playlist.load_dir(pl_dir), screen=(k, 3))
               for k in range(3)]
