@@ -41,8 +41,17 @@ def make_player(tmp_path, drop, clock=None, **over) -> Player:
 
 def test_pages_cycle_with_crossfade_and_are_rendered_once(tmp_path, drop):
     player = make_player(tmp_path, drop, page_seconds=1.0, transition_seconds=0.3)
+    starts: list[float] = []
+
+    class Watch:
+        def slide_shown(self, player, on, now):
+            starts.append(on.started_at)
+
+    player.observers.append(Watch())
     player.run(max_seconds=3.5)
     # 5 listings, 2 per page: 3 pages; in 3.5 s at least 3 page changes, each a crossfade of frames.
+    assert len(starts) >= 3
+    assert {round(b - a, 3) for a, b in zip(starts, starts[1:], strict=False)} == {1.0}  # the period
     assert player.stats.frames > 10
     assert player.cache.renders <= 3 + 1  # each page drawn once (plus at most one prepared ahead)
     pygame.display.quit()

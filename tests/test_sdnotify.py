@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -76,8 +77,12 @@ def test_watchdog_for_another_pid_is_ignored(systemd):
 def test_a_full_socket_never_blocks(systemd):
     path, sock = systemd
     n = Notifier({"NOTIFY_SOCKET": path})
-    for _ in range(5000):  # far beyond the datagram queue; nobody reads
-        n.send("WATCHDOG=1")
+    start = time.monotonic()
+    sent = [n.send("WATCHDOG=1") for _ in range(5000)]  # far beyond the datagram queue; nobody reads
+    assert time.monotonic() - start < 10.0  # a blocking send would hang here (pytest-timeout ends it)
+    assert sent[0] and not sent[-1]  # the queue filled up, and the sends said so instead of waiting
+    assert received(sock)[0] == "WATCHDOG=1"
+    assert n.send("STOPPING=1")  # once systemd reads again, messages go through
 
 
 def test_the_frame_loop_feeds_the_watchdog_only_while_frames_work(systemd, fonts, tmp_path):
