@@ -68,8 +68,11 @@ import pygame  # noqa: E402
 import requests  # noqa: E402
 
 from signage.app import config as config_mod  # noqa: E402
-from signage.app import content, lifecycle  # noqa: E402
-from signage.app import wiring as runtime  # noqa: E402
+from signage.app import (  # noqa: E402
+    content,
+    lifecycle,
+    wiring,  # noqa: E402
+)
 from signage.ops.http import StatusServer  # noqa: E402
 from signage.player.contain import Faults  # noqa: E402
 from signage.player.loop import Player  # noqa: E402
@@ -697,7 +700,7 @@ def soak(args, size, work: Path) -> int:
     write_config(config_path, work, size, rate, False, feed.url)
     settings = config_mod.load(config_path)
     if not args.dynamic_malloc:
-        runtime.fixed_mmap_threshold()  # as `signage run` does
+        wiring.fixed_mmap_threshold()  # as `signage run` does
     # From here on, as cli.cmd_run does it.
     pygame.display.init()
     fonts = fonts_mod.load(settings.font, settings.lang)
@@ -705,7 +708,7 @@ def soak(args, size, work: Path) -> int:
     faults.install_thread_hook()
     status = StatusServer(0).start()
     player = Player(settings, fonts, clock=clock, status=status, faults=faults)
-    runtime.attach(player, status)
+    wiring.attach(player, status)
     prog = ProgrammeLog()
     player.observers.append(prog)
     player.load(content.initial_results(settings))
@@ -823,7 +826,7 @@ How the simulation maps onto the real features (simulated local time, every day)
 | drop folder | every 5 min 07:30-21:30: edit in place, atomic save (hidden temp file renamed over), a file added / removed, a file renamed; 09:00 a file broken (YAML error), fixed 10:00; 16:00 a new broken file, removed 17:00 | `FolderWatcher` (native observer, debounce, `_错误报告.txt`), keep-last-good in the store, staff badge |
 | feed | a local HTTP server on 127.0.0.1, listings new every hour (ETag, so repeat polls get 304); HTTP 500 10:00-12:00, connection refused (nothing listening) 15:00-16:30, a truncated body 19:00-19:30 | `FeedPoller` (conditional GET, back-off, last good copy, disk cache, stale warning), `FeedBoard` on /status |
 | config | reloaded through the SIGHUP job at 12:00 (ticker on) and 13:00 (ticker off) | `lifecycle.reload_job`, `Player.apply_settings` |
-| operations | /metrics and /status every hour, /screenshot.png every 6 h; play log kept 3 days | `runtime.attach`, `PlayLog`, `Screenshots` |
+| operations | /metrics and /status every hour, /screenshot.png every 6 h; play log kept 3 days | `wiring.attach`, `PlayLog`, `Screenshots` |
 
 The FeedPoller paces itself with the real clocks (monotonic for its interval and back-off,
 wall clock for `max_stale` and the ages on /status), not the Player's: the bench gives it
@@ -910,7 +913,7 @@ Reading it:
   at 1 MB: by default glibc raises the threshold after a large block is freed, page
   surfaces then come from the heap, and resident memory steps up by whole pages and stays
   there (an earlier run without it saw one step of +12.6 MB on day 4).
-- Found by this soak and fixed (`signage/watch.py`): on a local folder, the watcher's
+- Found by this soak and fixed (`signage/sources/folder/watch.py`): on a local folder, the watcher's
   safety rescan (every 20 s) could see a rename or a deletion a few milliseconds before
   its inotify event reached the worker, count it as missed, and switch the folder to
   polling for good (1 s polls, 0.4 s settling, a stat of every file each second). Such

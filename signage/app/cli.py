@@ -255,12 +255,11 @@ def cmd_run(settings, args) -> int:
     from signage.player.contain import Faults
     from signage.player.loop import Player
 
-    from . import lifecycle
-    from . import wiring as runtime
+    from . import lifecycle, wiring
 
     adjust = _overrides(args)
     settings = adjust(settings)
-    runtime.fixed_mmap_threshold()
+    wiring.fixed_mmap_threshold()
     pygame.display.init()
     fonts = _fonts(settings)
     if fonts is None:
@@ -281,7 +280,7 @@ def cmd_run(settings, args) -> int:
         player = Outputs(settings, fonts, status=status, faults=faults)
     else:
         player = Player(settings, fonts, status=status, faults=faults)
-    ops = runtime.attach(player, status)
+    ops = wiring.attach(player, status)
     config_path = args.config if Path(args.config).exists() else None
     lifecycle.install_signals(player, on_hup=lambda: player.post(
         lifecycle.reload_job(config_path, adjust, ops.notifier, target=player)))
