@@ -38,6 +38,12 @@ def test_a_last_line_of_one_character_takes_one_more():
     assert break_lines("要求：身体健康", 6 * 10, 10, square) == ["要求：身体", "健康"]
 
 
+def test_the_last_line_takes_no_character_from_behind_an_opening_bracket():
+    # found by hypothesis: a space between the bracket and the word hid the bracket from the rule
+    lines = break_lines("11111「 件1！", 9 * 10, 10, square)
+    assert all(line[-1] not in NO_LINE_END for line in lines), lines
+
+
 def test_too_long_at_the_floor_is_cut_with_an_ellipsis():
     f = fit("一" * 100, 400, 2, 44, 36, square)
     assert f.truncated and f.size == 36 and len(f.lines) == 2

@@ -87,8 +87,10 @@ def _no_orphan(lines: list[list[str]], max_width: float, w: Callable[[list[str]]
     if len([p for p in last if p[0] not in NO_LINE_START]) != 1 or len(last[0]) != 1 or len(above) < 3:
         return
     moved = above[-1]
+    rest = above[:-1]
+    _strip_end(rest)  # what would end the line above: a bracket may hide behind a space
     if moved.isspace() or moved[0] in NO_LINE_START or moved[-1] in NO_LINE_END \
-            or above[-2][-1] in NO_LINE_END:
+            or not rest or rest[-1][-1] in NO_LINE_END:
         return
     if w([moved, *last]) <= max_width:
         lines[-1] = [above.pop(), *last]
