@@ -196,3 +196,17 @@ def slow_then(seconds: float, then: Behaviour) -> Behaviour:
         then(h)
 
     return run
+
+
+def drip_headers(server: FeedServer, every: float = 0.2) -> Behaviour:
+    """The status line, then the headers one byte every ``every`` seconds, for ever: every
+    read gets a byte in time, so only a deadline on the whole exchange ends it."""
+
+    def run(h: BaseHTTPRequestHandler) -> None:
+        h.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        h.wfile.flush()
+        while not server.release.wait(every):
+            h.wfile.write(b"X")
+            h.wfile.flush()
+
+    return run

@@ -409,3 +409,62 @@ def test_picture_becomes_a_poster_again_when_its_listing_goes(drop):
         eventually(lambda: shown.titles() == ["别的"] and len(shown.snapshot.posters) == 1)
     finally:
         w.stop()
+
+
+def test_native_never_reads_a_file_still_being_written(watched):
+    """A slow writer that pauses longer than the debounce: native events come in bursts with
+    gaps, but the file is read only once it was closed or stopped changing, never half written."""
+    root, shown, start = watched
+    start("native", settle=0.6)
+    text = listing_yaml("慢慢写完", 说明="很长的说明" * 20).encode("utf-8")
+    with open(root / "slow.yaml", "wb") as f:
+        f.write(b'\xe5\xb2\x97\xe4\xbd\x8d: "')  # '岗位: "' - an unclosed quote: broken until done
+        f.flush()
+        for i in range(0, len(text), 120):
+            time.sleep(0.25)  # far longer than the 0.05 s debounce
+            f.write(text[i:i + 120].replace(b"\n", b" "))
+            f.flush()
+        f.seek(0)
+        f.truncate()
+        f.write(text)
+    eventually(lambda: shown.titles() == ["慢慢写完"])
+    reads = [r for u in shown.updates for r in u.results if r.key == "slow.yaml"]
+    assert reads and all(r.ok and r.listings and not r.problems for r in reads), reads
+
+
+def test_native_closed_file_is_read_at_once(watched):
+    """The usual save (open, write, close) is read as soon as it is closed: no settle wait."""
+    root, shown, start = watched
+    start("native", settle=5.0)
+    began = time.monotonic()
+    (root / "quick.yaml").write_text(listing_yaml("马上显示"), encoding="utf-8")
+    eventually(lambda: shown.titles() == ["马上显示"], timeout=4.0)
+    assert time.monotonic() - began < 2.0
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.15, 0.3])
+def test_save_with_a_gap_never_takes_the_listing_off(watched, gap):
+    """An editor that moves the old file away, then writes the new one a moment later: the
+    listing never leaves the screen in between."""
+    root, shown, start = watched
+    target = root / "jobs.yaml"
+    target.write_text(listing_yaml("保洁员"), encoding="utf-8")
+    start("native", settle=0.6)
+    eventually(lambda: shown.titles() == ["保洁员"])
+    os.rename(target, root / "jobs.yaml~")
+    time.sleep(gap)
+    target.write_text(listing_yaml("保洁主管"), encoding="utf-8")
+    (root / "jobs.yaml~").unlink()
+    eventually(lambda: shown.titles() == ["保洁主管"])
+    time.sleep(0.8)  # past the settle time of the vanished name
+    assert shown.titles() == ["保洁主管"]
+    assert not any("jobs.yaml" in u.removed for u in shown.updates), shown.updates
+
+
+def test_a_deleted_file_still_leaves_the_screens(watched):
+    root, shown, start = watched
+    (root / "a.yaml").write_text(listing_yaml("要删掉"), encoding="utf-8")
+    start("native", settle=0.3)
+    eventually(lambda: shown.titles() == ["要删掉"])
+    (root / "a.yaml").unlink()
+    eventually(lambda: shown.titles() == [] and "a.yaml" not in shown.sources(), timeout=5.0)

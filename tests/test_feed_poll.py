@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import struct
+import threading
 import time
 import zlib
 
 import pytest
+from drophelpers import eventually
 
 from signage.app.config import FeedSettings
 from signage.core.model import Severity
@@ -112,6 +114,8 @@ def misbehaviours(server):
         ("truncated whole", fs.truncated(good), "cut off"),
         ("wrong type", fs.ok(b'{"message": "maintenance"}'), "not a list"),
         ("all entries bad", fs.ok(b'[{"foo": 1}, {"bar": 2}]'), "none of the feed's entries"),
+        ("JSON NaN", fs.ok(b'[{"title": "x", "pay": NaN, "phone": "13812345678"}]'), "not valid JSON"),
+        ("JSON Infinity", fs.ok(b'{"listings": [{"pay": Infinity}]}'), "not valid JSON"),
         ("html error page", fs.ok(b"<html><body>502 Bad Gateway</body></html>", "text/html"),
          "no schema.org JobPosting"),
         ("100 MB declared", fs.endless(server, "/feed.json"), "larger than"),
@@ -119,6 +123,7 @@ def misbehaviours(server):
         ("gzip bomb", fs.ok(b"[" + b" " * 20_000_000 + b"]", gzip=True), "larger than"),
         ("bad gzip", fs.raw_gzip_garbage(), "decompressed"),
         ("slow drip", fs.drip(server, every=0.2), "within 1.5 s"),
+        ("dripped headers", fs.drip_headers(server, every=0.2), "within 1.5 s"),
         ("silence", fs.hang(server), "did not answer in time"),
         ("redirect loop", fs.redirect("/feed.json"), "more than 3 redirects"),
         ("redirect to a file", fs.redirect("file:///etc/passwd"), "not http or https"),
@@ -283,3 +288,33 @@ def wait_for(cond, timeout: float = 15.0) -> None:
             return
         time.sleep(0.02)
     raise AssertionError("condition not met in time")
+
+
+def test_dripped_headers_end_at_the_deadline(server, tmp_path):
+    """A server that dribbles its headers byte by byte used to hold the poller for many
+    minutes despite ``deadline``: the deadline covers the whole exchange, headers included."""
+    server.routes["/feed.json"] = fs.drip_headers(server, every=0.1)
+    poller, _store = make(server, tmp_path, read_timeout=10.0)  # no read ever waits that long
+    began = time.monotonic()
+    assert poller.poll_once() == "error"
+    took = time.monotonic() - began
+    assert took < 1.5 + 2.0, took  # the 1.5 s deadline, and a margin for a busy machine
+    assert "within 1.5 s" in poller.state.last_error
+
+
+def test_a_poll_under_way_shows_on_status(server, tmp_path):
+    """While a request is under way /status says since when; past its deadline it says stuck."""
+    server.routes["/feed.json"] = fs.hang(server, seconds=2.0)
+    poller, _store = make(server, tmp_path, read_timeout=5.0, deadline=30.0)
+    t = threading.Thread(target=poller.poll_once, daemon=True)
+    t.start()
+    def feed() -> dict:
+        return next(iter(poller.board.section()["feeds"].values()))
+
+    eventually(lambda: feed()["polling_since"] is not None, timeout=3.0)
+    assert feed()["stuck"] is False
+    t.join(10)
+    assert feed()["polling_since"] is None
+    # a request that has run far past its deadline (the clock says so) is called stuck
+    poller._set(polling_since=time.time() - 60)
+    assert feed()["stuck"] is True

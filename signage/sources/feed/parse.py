@@ -96,7 +96,7 @@ def parse(body: bytes, key: str, fmt: str = "auto", content_type: str = "",
             listings, problems = _from_html(text, key)
         elif kind == "json":
             try:
-                doc = json.loads(text)
+                doc = strict_json(text)
             except json.JSONDecodeError as exc:
                 raise Unreadable("信息源返回的内容不完整或格式有误（不是有效的 JSON），继续显示之前的招聘",
                                  f"the feed's answer is not valid JSON ({exc.msg} at line {exc.lineno})",
@@ -174,11 +174,20 @@ def _from_jsonld(docs: Iterable, key: str) -> tuple[list[Listing], list[Problem]
     return listings, problems
 
 
+def strict_json(text: str):
+    """``json.loads`` refusing ``NaN``, ``Infinity`` and ``-Infinity``, which are not JSON."""
+
+    def refuse(name: str):
+        raise json.JSONDecodeError(f"{name} is not a JSON number", text, text.find(name))
+
+    return json.loads(text, parse_constant=refuse)
+
+
 def _from_html(text: str, key: str) -> tuple[list[Listing], list[Problem]]:
     docs = []
     for block in jobposting.ld_json_blocks(text):
         try:
-            docs.append(json.loads(block))
+            docs.append(strict_json(block))
         except (json.JSONDecodeError, RecursionError):
             continue  # one broken block on a page does not spoil the others
     return _from_jsonld(docs, key)

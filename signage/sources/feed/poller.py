@@ -2,7 +2,8 @@
 
 Each poll is a conditional GET (If-None-Match / If-Modified-Since; a 304 costs
 nothing) with connect and read timeouts, an overall deadline checked between
-socket reads (a slow drip of bytes never resets it), and a size cap enforced
+socket reads (a slow drip of bytes never resets it) and enforced by a timer that
+shuts the request's socket (a server dripping its headers is cut off too), and a size cap enforced
 while streaming the decompressed body. Only a body that parses as a whole
 replaces what the screens show; it is then written to the disk cache. While
 the server fails the poller backs off exponentially with jitter; once it
@@ -21,6 +22,7 @@ import http.client
 import logging
 import os
 import random
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -29,7 +31,9 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
+import requests.adapters
 import urllib3
+import urllib3.connection
 
 from signage.app.config import FeedSettings
 from signage.core.model import Location, Problem, Severity, SourceResult
@@ -77,8 +81,94 @@ def backoff(failures: int, interval: float, retry_max: float, rand: float) -> fl
     return delay / 2 + rand * delay / 2
 
 
+# ------------------------------------------------------------------ the deadline
+#
+# requests' timeouts bound each socket read, so a server that drips a byte of its
+# headers every few seconds never trips them. A per-request timer shuts down the
+# sockets the request uses when the deadline passes; the blocked read then returns.
+
+
+class _Deadline:
+    """Shuts down every socket :func:`_watch` names during its ``with`` block at ``seconds``."""
+
+    _current = threading.local()
+
+    def __init__(self, seconds: float):
+        self.fired = False
+        self._done = False
+        self._sockets: list = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+
+    def watch(self, sock) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.fired:
+                _shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            for sock in self._sockets:
+                _shut(sock)
+
+    def __enter__(self) -> _Deadline:
+        _Deadline._current.guard = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+        _Deadline._current.guard = None
+
+
+def _shut(sock) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _watch(sock) -> None:
+    guard = getattr(_Deadline._current, "guard", None)
+    if guard is not None and sock is not None:
+        guard.watch(sock)
+
+
+class _GuardedHTTP(urllib3.connection.HTTPConnection):
+    def getresponse(self, *args, **kwargs):  # the headers are read in here
+        _watch(self.sock)
+        return super().getresponse(*args, **kwargs)
+
+
+class _GuardedHTTPS(urllib3.connection.HTTPSConnection):
+    def getresponse(self, *args, **kwargs):
+        _watch(self.sock)
+        return super().getresponse(*args, **kwargs)
+
+
+class _GuardedHTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTP
+
+
+class _GuardedHTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPS
+
+
+class _GuardedAdapter(requests.adapters.HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool,
+                                                   "https": _GuardedHTTPSPool}
+
+
 def make_session(feed: FeedSettings) -> requests.Session:
     session = requests.Session()
+    session.mount("http://", _GuardedAdapter())
+    session.mount("https://", _GuardedAdapter())
     session.trust_env = False  # no proxies or .netrc credentials from the environment
     session.max_redirects = feed.max_redirects
     session.verify = feed.verify_tls
@@ -110,6 +200,19 @@ def fetch(session: requests.Session, url: str, *, headers: dict | None = None,
     """
     if urlsplit(url).scheme.lower() not in ("http", "https"):
         raise FetchError("only http and https addresses are fetched")
+    with _Deadline(deadline) as guard:
+        try:
+            return _fetch(session, url, headers, connect_timeout, read_timeout, deadline,
+                          max_bytes, clock)
+        except FetchError:
+            if guard.fired:
+                raise FetchError(f"no complete answer within {deadline:g} s") from None
+            raise
+
+
+def _fetch(session: requests.Session, url: str, headers: dict | None, connect_timeout: float,
+           read_timeout: float, deadline: float, max_bytes: int,
+           clock: Callable[[], float]) -> Fetched:
     started = clock()
 
     def remaining() -> float:
@@ -183,6 +286,10 @@ class FeedState:
     failures: int = 0  # in a row
     stale: bool = False
     source: str = "none"  # none, cache or network
+    polling_since: float | None = None  # Unix time the request under way began
+    deadline: float = 0.0  # seconds a request may take; longer than that (and a margin) is stuck
+
+STUCK_MARGIN = 5.0  # seconds past its deadline before a request under way counts as stuck
 
 
 class FeedBoard:
@@ -224,6 +331,9 @@ class FeedBoard:
             "failures_in_a_row": s.failures,
             "stale": s.stale,
             "data_from": s.source,
+            "polling_since": iso(s.polling_since),
+            "stuck": s.polling_since is not None
+                     and now - s.polling_since > s.deadline + STUCK_MARGIN,
         } for s in states}}
 
 
@@ -254,7 +364,7 @@ class FeedPoller:
         self._images_tidied = -1e18  # when this poller last marked its images and tidied
         self._posted: SourceResult | None = None
         self._started = clock()
-        self.state = FeedState(self.key.removeprefix("feed:"))
+        self.state = FeedState(self.key.removeprefix("feed:"), deadline=feed.deadline)
 
     # ----------------------------------------------------------- pure-ish pieces
 
@@ -335,6 +445,7 @@ class FeedPoller:
                 headers["If-None-Match"] = etag
             if modified:
                 headers["If-Modified-Since"] = modified
+        self._set(polling_since=self.clock())
         try:
             got = fetch(self.session, self.feed.url, headers=headers,
                         connect_timeout=self.feed.connect_timeout, read_timeout=self.feed.read_timeout,
@@ -344,6 +455,8 @@ class FeedPoller:
         except Exception as exc:  # never let a surprise kill the poller thread
             log.exception("feed %s: unexpected failure", self.state.url)
             return self._failed(f"unexpected error ({type(exc).__name__})")
+        finally:
+            self._set(polling_since=None)
         now = self.clock()
         if got.status == 304:
             if self._good is None:  # a 304 to a request that was not conditional

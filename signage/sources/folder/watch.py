@@ -24,9 +24,12 @@ to polling when it cannot start (inotify limits raise OSError) or when the
 periodic safety rescan finds changes it never reported (network shares; a change
 counts as missed only when its event has not come a second after the rescan saw it,
 since events can trail the disk on a busy box); a dead
-observer thread is restarted and the folder rescanned. Files seen by polling are
-read only once their size and mtime have settled. A vanished drop folder (an
-unmounted share) keeps the screens as they are until it returns.
+observer thread is restarted and the folder rescanned. A file is read once its
+writer closed it (inotify's close-after-write) or, failing that, once its size and
+mtime have settled; a name that vanished is taken as removed only once it stayed
+gone as long, so a save with a gap never takes a listing off the screens. A
+vanished drop folder (an unmounted share) keeps the screens as they are until it
+returns.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ log = logging.getLogger(__name__)
 
 QUIET = 0.12  # seconds without events before a burst is taken in
 MAX_DELAY = 1.0  # ...but never later than this after its first event
-SETTLE = 0.4  # polling: a file's size and mtime must stay the same this long
+SETTLE = 0.4  # a file not seen closed must keep its size and mtime this long (also a vanished name)
 POLL_SECONDS = 1.0  # polling observer interval
 RESCAN_SECONDS = 20.0  # safety-net rescan of signatures (catches what the observer missed)
 CHECK_SECONDS = 1.0  # how often the observer's health and the folder's presence are checked
@@ -79,7 +82,8 @@ class _Handler(FileSystemEventHandler):
             if event.is_directory and event.event_type == "modified":
                 return  # a folder's own mtime: the files in it send their own events
             paths = [event.src_path, getattr(event, "dest_path", "")]
-            self.watcher.note(os.fsdecode(p) for p in paths if p)
+            self.watcher.note((os.fsdecode(p) for p in paths if p),
+                              closed=event.event_type == "closed")
         except Exception:  # never let an exception kill the observer thread
             log.exception("watch: could not note %r", event)
 
@@ -131,6 +135,7 @@ class FolderWatcher:
         # shared with the observer thread, under the lock
         self._cond = threading.Condition()
         self._dirty: set[str] = set()
+        self._closed: set[str] = set()  # paths whose last event was a close after writing
         self._first_event = 0.0
         self._last_event = 0.0
         self._stopping = False
@@ -160,8 +165,12 @@ class FolderWatcher:
         self._thread.join(timeout)
         self._stop_observer()
 
-    def note(self, paths: Iterable[str]) -> None:
-        """Called by the observer thread: these paths changed (cheap; no disk access)."""
+    def note(self, paths: Iterable[str], closed: bool = False) -> None:
+        """Called by the observer thread: these paths changed (cheap; no disk access).
+
+        ``closed``: the event was a close after writing (inotify's IN_CLOSE_WRITE), so the
+        writer is done with the file and it can be read at once.
+        """
         now = time.monotonic()
         with self._cond:
             added = False
@@ -169,6 +178,10 @@ class FolderWatcher:
                 path = Path(p)
                 if path != self.root and folder.ignored_under(path, self.root):
                     continue
+                if closed:
+                    self._closed.add(p)
+                else:
+                    self._closed.discard(p)
                 self._dirty.add(p)
                 self._noted[folder.key_of(path, self.root)] = now
                 added = True
@@ -381,15 +394,21 @@ class FolderWatcher:
                 continue
             key = folder.key_of(path, self.root)
             if not os.path.lexists(path):
-                removed |= {k for k in self._results if k == key or k.startswith(key + "/")}
-                self._settling.pop(p, None)
+                if self._settled(p, None):  # gone for a moment, not a save with a gap
+                    removed |= {k for k in self._results if k == key or k.startswith(key + "/")}
             elif path.is_dir() and not path.is_symlink():
                 more, gone = self._reconcile(path)
                 changed.update(more)
                 removed |= gone
             elif folder.wanted(path) or path.is_symlink():
                 sig = folder.signature(path)
-                if self.using == "poll" and not self._settled(p, sig):
+                with self._cond:
+                    closed = p in self._closed
+                    self._closed.discard(p)
+                if key in self._results and sig is not None and sig == self._sigs.get(key):
+                    self._settling.pop(p, None)  # read already as it is now
+                    continue
+                if not (closed and self.using == "native") and not self._settled(p, sig):
                     continue
                 changed[key] = self._load(path, key, sig)
             elif key in self._results:
@@ -397,7 +416,13 @@ class FolderWatcher:
         return changed, removed - set(changed)
 
     def _settled(self, p: str, sig: folder.Signature | None) -> bool:
-        """Polling: read a file only when it looked the same ``settle`` seconds ago."""
+        """True when ``p`` looked the same (``sig``; None: absent) ``settle`` seconds ago.
+
+        A file is read only once its writer closed it (native events) or it stopped
+        changing, so a slow copy is never read half written; a name is taken as removed
+        only once it stayed gone, so a save that moves the old file away a moment before
+        the new one is written never takes the listing off the screens.
+        """
         if p in self._settling and self._settling[p] == sig:
             del self._settling[p]
             return True
