@@ -32,9 +32,10 @@ import requests
 import urllib3
 
 from .config import FeedSettings
-from .feedcache import Cached, FeedCache, ImageCache, image_kind
+from .feedcache import Cached, FeedCache, ImageCache
 from .model import Location, Problem, Severity, SourceResult
 from .sources import feed as feed_parse
+from .sources import images
 
 log = logging.getLogger(__name__)
 # urllib3 logs each request line at DEBUG, query string and all: a token in a feed's URL
@@ -407,8 +408,9 @@ class FeedPoller:
                 fetched = fetch(self.session, url, connect_timeout=self.feed.connect_timeout,
                                 read_timeout=self.feed.read_timeout, deadline=self.feed.deadline,
                                 max_bytes=self.feed.image_max_bytes)
-                if image_kind(fetched.body) is None:
-                    raise FetchError("not a PNG or JPEG image")
+                refused = images.header_problem(fetched.body)
+                if refused is not None:
+                    raise FetchError(refused.en)
                 self.images.save(url, fetched.body)
                 got += 1
             except (FetchError, OSError, ValueError) as exc:

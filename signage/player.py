@@ -26,6 +26,7 @@ from .contain import Faults, SetAside
 from .model import Problem, Severity, Slide, Snapshot, SourceResult
 from .render import badge as badge_mod
 from .render import pages as pages_mod
+from .render import pictures
 from .render import ticker as ticker_mod
 from .render.fonts import Fonts
 from .render.layout import Metrics, cards_per_page, header_height
@@ -147,6 +148,7 @@ class Player:
                                     self.settings.theme)
         self.programme = schedule.Programme(cards, self.settings.page_seconds, self.settings.theme,
                                             lh > lw)
+        pictures.cache.box = (lw, lh)  # pictures are decoded no larger than they are drawn
         self._strip_key = None
         self._strip = None  # a ticker turned off by a reload frees its strip
         self.cache = pages_mod.PageCache(self.fonts, style, (lw, lh), self.settings.rotation)
@@ -224,7 +226,13 @@ class Player:
         self.running = False
 
     def post(self, item) -> None:
-        """Hand something to the loop from any thread, and wake it."""
+        """Hand something to the loop from any thread, and wake it.
+
+        Pictures of new content are decoded here, in the poster's thread (the watcher's, a
+        feed poller's), so the frame loop finds them decoded (see render.pictures).
+        """
+        if isinstance(item, (Update, SourceResult)):
+            pictures.warm(item.results if isinstance(item, Update) else (item,))
         self.inbox.put(item)
 
     @property

@@ -43,7 +43,7 @@ from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
 from .model import Severity, SourceResult
-from .sources import folder, report
+from .sources import folder, images, report
 from .store import Update
 
 log = logging.getLogger(__name__)
@@ -415,6 +415,10 @@ class FolderWatcher:
         changed, removed = batch
         if not changed and not removed:
             return
+        if any(Path(k).suffix.lower() in images.IMAGE_SUFFIXES for k in (*changed, *removed)):
+            for key, result in list(self._results.items()):  # a picture changed: its listings too
+                if key not in changed and key not in removed and images.names_pictures(result):
+                    changed[key] = self._load(self.root / key, key, folder.signature(self.root / key))
         for key in removed:
             self._results.pop(key, None)
             self._posted.pop(key, None)

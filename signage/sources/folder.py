@@ -127,14 +127,14 @@ def _load(path: Path, root: Path, key: str) -> SourceResult:
     if suffix in images.IMAGE_SUFFIXES:
         return images.load_image(path, key, data)
     if suffix == ".xlsx":
-        return table.load_xlsx_bytes(data, key, base_dir)
+        return images.vet_pictures(table.load_xlsx_bytes(data, key, base_dir), root)
     try:
         text, _encoding = decode_text(data)
     except Undecodable as exc:
         return _unreadable(key, exc.zh, exc.en)
     if suffix == ".csv":
-        return table.load_csv_text(text, key, base_dir)
-    return load_yaml_text(text, key, base_dir=base_dir)
+        return images.vet_pictures(table.load_csv_text(text, key, base_dir), root)
+    return images.vet_pictures(load_yaml_text(text, key, base_dir=base_dir), root)
 
 
 _CHINESE_COLON_KEY = re.compile(r"^(\s*(?:-\s+)?)([^\s:：#\-\"'][^:：\"']{0,30}?)\s*：[ \t\u3000]*", re.M)

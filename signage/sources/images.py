@@ -1,27 +1,57 @@
-"""An image dropped in the folder on its own becomes a full-screen poster slide.
+"""Whether a picture may be shown: the one home of that rule, for every path a picture takes.
 
-Only the file's header is checked here (kind and pixel size, no decoding off the
-main thread, so a small file that would decode to gigabytes is refused);
-an image that a listing names in its ``image``/``图片`` field is that listing's
-picture, not a poster (see :func:`folder.drop_referenced_posters`).
+A poster (an image dropped in the folder on its own), a listing's picture
+(its ``image``/``图片`` field) and a feed's downloaded image all pass
+:func:`vet` (or :func:`header_problem` for bytes in hand) before anything
+decodes them. Only the file's header is read: a 0.6 MB PNG can declare
+30000×30000 pixels, and decoding that is 3.6 GB (then a crash, on every
+restart). Only regular files are opened (a FIFO would block the process), and
+a listing's picture must lie inside the drop folder.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import struct
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..model import Location, Poster, Problem, SourceResult
+from ..model import Location, Poster, Problem, Severity, SourceResult
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
-MAX_PIXELS = 8000 * 8000  # decoding is width x height x 4 bytes, whatever the file's size
+MAX_PIXELS = 3840 * 2160 * 2  # decoding is width x height x 4 bytes, whatever the file's size
+HEAD_BYTES = 256 * 1024  # a JPEG's size marker may follow a large EXIF block (with a thumbnail)
 _MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+class Refused(Exception):
+    """A picture that will not be shown, with the reason in Chinese and English."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A vetted picture file and its identity: a file replaced under the same name is a new one."""
+
+    path: str  # real path
+    version: str  # size, mtime (ns) and inode
+    width: int
+    height: int
 
 
 def image_kind(head: bytes) -> str | None:
-    """``"PNG"`` or ``"JPEG"`` from a file's first bytes, else None."""
+    """``"PNG"`` or ``"JPEG"`` from a file's first bytes, else None (names and Content-Types lie)."""
     return next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
+
+
+def suffix_for(kind: str) -> str:
+    return {"PNG": "png", "JPEG": "jpg"}[kind]
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:
@@ -46,23 +76,106 @@ def image_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+def header_problem(head: bytes) -> Refused | None:
+    """Why the image whose first bytes are ``head`` may not be decoded, or None when it may."""
+    if image_kind(head) is None:
+        return Refused("内容不是 PNG 或 JPG 图片（可能改了扩展名或文件损坏），没有显示",
+                       "not a PNG or JPEG image (renamed or damaged); not shown")
+    size = image_size(head)
+    if size is None:
+        return Refused("图片文件不完整或已损坏，没有显示。请重新保存或重新拷贝",
+                       "the image is incomplete or damaged; not shown. Save or copy it again")
+    if size[0] * size[1] > MAX_PIXELS or 0 in size:
+        return Refused(f"图片太大（{size[0]}×{size[1]} 像素），没有显示。请缩小到 3840×2160 以内",
+                       f"the image is too large ({size[0]}x{size[1]} pixels); not shown. "
+                       "Resize it to 3840x2160 or less")
+    return None
+
+
+def open_regular(path: str | Path) -> tuple[int, os.stat_result]:
+    """An fd of a regular file, opened without blocking (a FIFO, device or folder is refused)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise Refused("找不到这张图片", f"picture not found ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise Refused("这不是普通的图片文件，没有显示", "not a regular file; not shown")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise Refused("图片打不开", f"cannot open the picture ({exc.strerror or exc})") from exc
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):  # swapped between stat and open
+        os.close(fd)
+        raise Refused("这不是普通的图片文件，没有显示", "not a regular file; not shown")
+    return fd, st
+
+
+def vet(path: str | Path, inside: str | Path | None = None) -> Picture:
+    """The picture at ``path`` if it may be shown (header only), else :class:`Refused`.
+
+    ``inside``: the folder the picture must lie in, links followed (the drop folder).
+    """
+    real = os.path.realpath(path)
+    if inside is not None and not Path(real).is_relative_to(os.path.realpath(inside)):
+        raise Refused("图片必须放在投放文件夹里面（不能写其他位置的路径），没有显示",
+                      "the picture must be inside the drop folder; not shown")
+    fd, st = open_regular(real)
+    try:
+        if st.st_size > MAX_IMAGE_BYTES:
+            raise Refused(f"图片文件太大（超过 {MAX_IMAGE_BYTES // 1024 // 1024} MB），没有显示",
+                          f"picture file larger than {MAX_IMAGE_BYTES // 1024 // 1024} MB; not shown")
+        head = os.pread(fd, HEAD_BYTES, 0)
+    finally:
+        os.close(fd)
+    problem = header_problem(head)
+    if problem is not None:
+        raise problem
+    w, h = image_size(head)
+    return Picture(real, f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}", w, h)
 
 
 def load_image(path: Path, key: str, data: bytes) -> SourceResult:
-    def refused(zh: str, en: str) -> SourceResult:
-        return SourceResult(key, problems=(Problem(Location(key), zh, en),), ok=False)
-
-    if image_kind(data) is None:
-        return refused("这个文件名是图片，但内容不是 PNG 或 JPG 图片（可能改了扩展名或文件损坏），没有显示",
-                       "named like an image but not a PNG or JPEG (renamed or damaged); not shown")
-    size = image_size(data)
-    if size is None:
-        return refused("图片文件不完整或已损坏，没有显示。请重新保存或重新拷贝",
-                       "the image is incomplete or damaged; not shown. Save or copy it again")
-    if size[0] * size[1] > MAX_PIXELS or 0 in size:
-        return refused(f"图片太大（{size[0]}×{size[1]} 像素），没有显示。请缩小到 3840×2160 以内",
-                       f"the image is too large ({size[0]}x{size[1]} pixels); not shown. "
-                       "Resize it to 3840x2160 or less")
-    poster = Poster(id=f"poster:{key}", image=str(path.resolve()), origin=Location(key))
+    """An image dropped in the folder on its own: a poster, or refused with a message."""
+    problem = header_problem(data)
+    if problem is not None:
+        return SourceResult(key, problems=(Problem(Location(key), problem.zh, problem.en),), ok=False)
+    st = os.stat(path)
+    poster = Poster(id=f"poster:{key}", image=str(path.resolve()), origin=Location(key),
+                    version=f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}")
     return SourceResult(key, posters=(poster,))
+
+
+def vet_pictures(result: SourceResult, root: str | Path) -> SourceResult:
+    """The listings of ``result`` with their pictures vetted (and their identity noted).
+
+    A picture that may not be shown is dropped from its listing, which still shows,
+    and a warning names the file, the listing's line and the picture.
+    """
+    if not any(x.image for x in result.listings):
+        return result
+    listings, problems = [], []
+    for listing in result.listings:
+        if listing.image:
+            try:
+                picture = vet(listing.image, inside=root)
+                listing = replace(listing, image=picture.path, image_version=picture.version)
+            except Refused as refused:
+                name = os.path.basename(listing.image)
+                problems.append(Problem(
+                    listing.origin, f"“{listing.title}”的图片（图片：{name}）没有显示：{refused.zh}",
+                    f"{_PICTURE_OF}{name}) of '{listing.title}' not shown: {refused.en}",
+                    Severity.WARNING))
+                listing = replace(listing, image=None, image_version="")
+        listings.append(listing)
+    return replace(result, listings=tuple(listings), problems=result.problems + tuple(problems))
+
+
+_PICTURE_OF = "picture (image: "
+
+
+def names_pictures(result: SourceResult) -> bool:
+    """Whether a listing of ``result`` names a picture (shown or refused): when a picture file
+    changes, such a file is read again, so the new picture (or its refusal) shows."""
+    return (any(x.image for x in result.listings)
+            or any(p.en.startswith(_PICTURE_OF) for p in result.problems))
