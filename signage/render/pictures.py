@@ -93,6 +93,7 @@ class PictureCache:
     def clear(self) -> None:
         with self._lock:
             self._pictures.clear()
+            self.decodes = 0
 
 
 def _size(surface: pygame.Surface | None) -> int:
