@@ -266,6 +266,17 @@ def phone_jpeg(path: Path) -> None:
     path.write_bytes(buf.getvalue())
 
 
+def test_a_jpeg_size_found_after_large_metadata_segments(tmp_path):
+    buf = io.BytesIO()
+    Image.new("RGB", (640, 480), (9, 9, 9)).save(buf, "JPEG")
+    data = buf.getvalue()
+    app2 = b"\xff\xe2" + struct.pack(">H", 60_002) + b"\0" * 60_000  # five: 300 KB of metadata
+    path = tmp_path / "meta.jpg"
+    path.write_bytes(data[:2] + app2 * 5 + data[2:])
+    picture = images.vet(path)
+    assert (picture.width, picture.height) == (640, 480)
+
+
 def test_a_phone_photo_is_drawn_upright_and_shrunk(drop, fonts, tmp_path):
     phone_jpeg(drop.folder / "photo.jpg")
     assert images.vet(drop.folder / "photo.jpg").width == 4032

@@ -22,7 +22,6 @@ from ..model import Location, Poster, Problem, Severity, SourceResult
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 3840 * 2160 * 2  # decoding is width x height x 4 bytes, whatever the file's size
-HEAD_BYTES = 256 * 1024  # a JPEG's size marker may follow a large EXIF block (with a thumbnail)
 _MAGIC = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
@@ -56,32 +55,41 @@ def suffix_for(kind: str) -> str:
 
 def image_size(data: bytes) -> tuple[int, int] | None:
     """(width, height) from a PNG's or JPEG's header, without decoding; None if not found."""
-    kind = image_kind(data)
-    if kind == "PNG" and len(data) >= 24 and data[12:16] == b"IHDR":
-        return struct.unpack(">II", data[16:24])
+    return _size(image_kind(data), lambda offset, n: data[offset:offset + n])
+
+
+def _size(kind: str | None, read) -> tuple[int, int] | None:
+    """The size from a header read by ``read(offset, n)``: a JPEG's size follows its EXIF, ICC
+    and other segments, which are skipped by their lengths, not read."""
+    if kind == "PNG":
+        head = read(0, 24)
+        return struct.unpack(">II", head[16:24]) if len(head) == 24 and head[12:16] == b"IHDR" else None
     if kind == "JPEG":
         i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
+        for _ in range(10_000):
+            seg = read(i, 9)
+            if len(seg) < 9 or seg[0] != 0xFF:
                 return None
-            marker = data[i + 1]
+            marker = seg[1]
             if marker == 0xFF:  # fill byte
                 i += 1
                 continue
-            length = struct.unpack(">H", data[i + 2:i + 4])[0]
             if marker in _SOF:
-                h, w = struct.unpack(">HH", data[i + 5:i + 9])
+                h, w = struct.unpack(">HH", seg[5:9])
                 return w, h
-            i += 2 + length
+            i += 2 + struct.unpack(">H", seg[2:4])[0]
     return None
 
 
 def header_problem(head: bytes) -> Refused | None:
     """Why the image whose first bytes are ``head`` may not be decoded, or None when it may."""
+    return _problem(head, image_size(head))
+
+
+def _problem(head: bytes, size: tuple[int, int] | None) -> Refused | None:
     if image_kind(head) is None:
         return Refused("内容不是 PNG 或 JPG 图片（可能改了扩展名或文件损坏），没有显示",
                        "not a PNG or JPEG image (renamed or damaged); not shown")
-    size = image_size(head)
     if size is None:
         return Refused("图片文件不完整或已损坏，没有显示。请重新保存或重新拷贝",
                        "the image is incomplete or damaged; not shown. Save or copy it again")
@@ -125,13 +133,14 @@ def vet(path: str | Path, inside: str | Path | None = None) -> Picture:
         if st.st_size > MAX_IMAGE_BYTES:
             raise Refused(f"图片文件太大（超过 {MAX_IMAGE_BYTES // 1024 // 1024} MB），没有显示",
                           f"picture file larger than {MAX_IMAGE_BYTES // 1024 // 1024} MB; not shown")
-        head = os.pread(fd, HEAD_BYTES, 0)
+        head = os.pread(fd, 64, 0)
+        size = _size(image_kind(head), lambda offset, n: os.pread(fd, n, offset))
     finally:
         os.close(fd)
-    problem = header_problem(head)
+    problem = _problem(head, size)
     if problem is not None:
         raise problem
-    w, h = image_size(head)
+    w, h = size
     return Picture(real, f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}", w, h)
 
 
