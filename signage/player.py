@@ -104,7 +104,7 @@ class Player:
         self.extra_state: list[Callable[[], dict]] = []
         # Playlists: re-read when a file's size or mtime changes (checked once a second).
         self.playlists = playlist_mod.load_dir(settings.playlists_dir)
-        self._playlists_print = playlist_mod.fingerprint(settings.playlists_dir)
+        self._playlists_print = playlist_mod.fingerprint(settings.playlists_dir, self.playlists.pictures)
         self._playlists_checked = time.monotonic()
         self.screen_slot = (settings.screen_index, settings.screen_count)  # (k, n), k 0-based
         self.window: pygame.Window | None = None  # set in multi-output mode (see outputs.py)
@@ -149,6 +149,7 @@ class Player:
         self.programme = schedule.Programme(cards, self.settings.page_seconds, self.settings.theme,
                                             lh > lw)
         pictures.cache.box = (lw, lh)  # pictures are decoded no larger than they are drawn
+        pictures.warm_later(self.playlists.named_pictures)  # not on the frame loop's thread
         self._strip_key = None
         self._strip = None  # a ticker turned off by a reload frees its strip
         self.cache = pages_mod.PageCache(self.fonts, style, (lw, lh), self.settings.rotation)
@@ -247,11 +248,12 @@ class Player:
         if not force and mono - self._playlists_checked < PLAYLIST_CHECK:
             return False
         self._playlists_checked = mono
-        fp = playlist_mod.fingerprint(self.settings.playlists_dir)
+        fp = playlist_mod.fingerprint(self.settings.playlists_dir, self.playlists.pictures)
         if fp == self._playlists_print and not force:
             return False
-        self._playlists_print = fp
         self.playlists = playlist_mod.load_dir(self.settings.playlists_dir)
+        self._playlists_print = playlist_mod.fingerprint(self.settings.playlists_dir, self.playlists.pictures)
+        pictures.warm_later(self.playlists.named_pictures)  # not on the frame loop's thread
         self._on_key = None
         self._prerendered_for = None
         log.info("playlists re-read: %d playlists%s, %d problems", len(self.playlists.playlists),

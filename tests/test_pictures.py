@@ -320,3 +320,28 @@ def test_the_player_decodes_pictures_where_content_arrives_and_keeps_running(tmp
     assert pictures.cache.decodes == 1  # the frame loop decoded nothing itself
     assert {"带图", "大图"} <= {x.title for x in player.store.snapshot.listings}
     assert any("huge.png" in p.zh for p in player.problems)
+
+
+# ------------------------------------------------------------------ the programme's pictures
+
+def test_programme_pictures_are_vetted_and_read_again_when_replaced(tmp_path):
+    from signage import playlist
+
+    pl = tmp_path / "playlists"
+    pl.mkdir()
+    solid_png(pl / "ad.png", (255, 0, 0))
+    (pl / "huge.png").write_bytes(huge_png())
+    (pl / "main.yaml").write_text(
+        "name: 白天\nslides:\n  - kind: poster\n    image: ad.png\n  - kind: poster\n    image: huge.png\n"
+        "  - kind: poster\n    image: /etc/passwd\n", encoding="utf-8")
+    loaded = playlist.load_dir(pl)
+    (spec,) = loaded.playlists[0].slides
+    assert spec.image == str((pl / "ad.png").resolve()) and spec.image_version
+    by_line = {p.where.line: p for p in loaded.problems}
+    assert "30000×30000" in by_line[6].zh and "huge.png" in by_line[6].zh
+    assert "/etc/passwd" in by_line[8].zh
+    before = playlist.fingerprint(pl, loaded.pictures)
+    _replace_picture(pl / "ad.png", (0, 0, 255))
+    assert playlist.fingerprint(pl, loaded.pictures) != before
+    (spec2,) = playlist.load_dir(pl).playlists[0].slides
+    assert spec2.image_version != spec.image_version

@@ -118,8 +118,21 @@ def _local(listing: Listing) -> bool:
 
 def warm(results) -> None:
     """Decode the pictures of ``results`` now, in the calling thread (a loader, not the frame loop)."""
-    for path, version in named_by(list(results)):
+    warm_pictures(named_by(list(results)))
+
+
+def warm_pictures(named: list[tuple[str, str]]) -> None:
+    for path, version in named:
         try:
             cache.get(path, version)
         except Exception:  # a bug here must not stop content loading
             log.exception("decoding picture %s failed", path)
+
+
+def warm_later(named: list[tuple[str, str]]) -> threading.Thread | None:
+    """Decode ``(path, version)`` pictures in a thread of their own (for the frame loop's thread)."""
+    if not named:
+        return None
+    thread = threading.Thread(target=warm_pictures, args=(named,), name="pictures", daemon=True)
+    thread.start()
+    return thread
