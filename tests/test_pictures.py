@@ -345,3 +345,50 @@ def test_programme_pictures_are_vetted_and_read_again_when_replaced(tmp_path):
     assert playlist.fingerprint(pl, loaded.pictures) != before
     (spec2,) = playlist.load_dir(pl).playlists[0].slides
     assert spec2.image_version != spec.image_version
+
+
+def test_a_player_with_a_huge_cached_feed_image_keeps_running_and_shows_the_listing(tmp_path, config_file):
+    """The crash loop: a 30000×30000 feed image in the cache, loaded again on every start."""
+    import json
+    import subprocess
+    import sys
+
+    import psutil
+
+    from signage.feedcache import Cached, FeedCache, ImageCache
+    from tests.test_feed_player import free_port, statuses
+
+    with fs.FeedServer() as server:
+        image_url = server.url("/img/huge.png")
+        server.routes["/img/huge.png"] = fs.ok(huge_png(), "image/png")
+        listing = [{"id": "h", "岗位": "大图岗位", "电话": "13812345678", "图片": image_url}]
+        doc = json.dumps(listing, ensure_ascii=False).encode()
+        server.routes["/feed.json"] = fs.ok(doc, etag='"old"')
+        url = server.url("/feed.json")
+        FeedCache(tmp_path / "cache", url).save(Cached(doc, '"old"', None, "application/json"))
+        cached = ImageCache(tmp_path / "cache").path_for(image_url, "png")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(huge_png())
+        port = free_port()
+        cfg = config_file(f"feeds:\n  - url: {url}\n    interval: 0.5\ncache_dir: cache\n", port=port)
+        env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYTHONPATH": os.getcwd()}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "signage", "--config", str(cfg), "-v", "run", "--windowed",
+             "--size", "640x360", "--seconds", "4"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+        peak = [0]
+
+        def shown(state):
+            peak[0] = max(peak[0], psutil.Process(proc.pid).memory_info().rss)
+            return state["listings_loaded"] == 1 and state.get("slide") == "jobs"
+
+        try:
+            seen = statuses(f"http://127.0.0.1:{port}/status", proc, shown)
+            code = proc.wait(20)
+        finally:
+            proc.kill()
+            out = proc.communicate()[0].decode(errors="replace")
+    assert seen and seen[-1][0]["listings_loaded"] == 1 and seen[-1][0]["slide"] == "jobs", out
+    assert code == 0, out  # ran its 4 seconds and ended cleanly
+    assert "too large" in out, out  # refused, and said so
+    assert peak[0] < 400 * 1024 * 1024, peak[0]  # decoding it would be 900 MB (1-bit) to 3.6 GB
