@@ -81,13 +81,16 @@ def test_empty_list_is_a_valid_answer():
     assert result.ok and result.listings == ()
 
 
-def test_images_must_be_web_addresses_resolved_against_the_feed():
+def test_images_must_be_web_addresses_resolved_against_the_feed(tmp_path):
     body = (b'[{"title": "a", "phone": "13812345678", "image": "pics/a.png"},'
             b' {"title": "b", "phone": "13812345678", "image": "file:///etc/passwd"}]')
     result = feed.parse(body, KEY, base_url="https://county.example.cn/feeds/jobs.json")
     assert [x.image for x in result.listings] == ["https://county.example.cn/feeds/pics/a.png", None]
-    local = feed.with_local_images(result, lambda url: "/var/cache/x.png" if url.endswith("a.png") else None)
-    assert [x.image for x in local.listings] == ["/var/cache/x.png", None]
+    cached = tmp_path / "x.png"
+    cached.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02rest")
+    local = feed.with_local_images(result, lambda url: str(cached) if url.endswith("a.png") else None)
+    assert [x.image for x in local.listings] == [str(cached), None]
+    assert local.listings[0].image_version  # the file's identity: a new file, a new page
 
 
 def test_redact_url():

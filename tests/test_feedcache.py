@@ -10,7 +10,10 @@ import sys
 import textwrap
 import time
 
-from signage.sources.feed.cache import Cached, FeedCache, ImageCache, image_kind, remove_leftovers
+import pytest
+
+from signage.parse.images import image_kind
+from signage.sources.feed.cache import Cached, FeedCache, ImageCache, remove_leftovers
 
 URL = "https://jobs.example.cn/feed.json?token=abc"
 
@@ -47,12 +50,16 @@ def test_missing_and_corrupt_copies_are_ignored_with_a_log_line(tmp_path, caplog
 
 
 def test_image_kinds_by_magic_bytes(tmp_path):
-    assert image_kind(b"\x89PNG\r\n\x1a\n....") == "png"
-    assert image_kind(b"\xff\xd8\xff\xe0....") == "jpg"
+    assert image_kind(b"\x89PNG\r\n\x1a\n....") == "PNG"
+    assert image_kind(b"\xff\xd8\xff\xe0....") == "JPEG"
     assert image_kind(b"GIF89a") is None and image_kind(b"<svg") is None
     images = ImageCache(tmp_path)
-    path = images.save("http://x/a.png", b"\x89PNG\r\n\x1a\nrest")
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02rest"
+    path = images.save("http://x/a.png", png)
+    assert path.endswith(".png")
     assert images.local("http://x/a.png") == path and images.local("http://x/b.png") is None
+    with pytest.raises(ValueError, match="not a PNG or JPEG"):
+        images.save("http://x/c.png", b"<html>not an image</html>")
 
 
 WRITER = textwrap.dedent("""
@@ -118,7 +125,7 @@ def test_kill_9_while_writing_leaves_old_or_new_copy(tmp_path):
 
 def test_images_no_feed_names_any_more_are_deleted_after_a_month(tmp_path):
     images = ImageCache(tmp_path)
-    png = b"\x89PNG\r\n\x1a\nrest"
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02rest"
     kept = images.save("http://x/kept.png", png)
     stale = images.save("http://x/stale.png", png)
     month_ago = time.time() - 31 * 86400

@@ -118,6 +118,7 @@ class Listing:
     starts: dt.date | None = None
     expires: dt.date | None = None
     image: str | None = None  # absolute path of a local image
+    image_version: str = ""  # the image file's identity (size, mtime, inode): a new file, a new page
     link: str | None = None
     origin: Location = field(default_factory=lambda: Location("?"))
 
@@ -175,6 +176,7 @@ class Poster:
     id: str
     image: str
     origin: Location
+    version: str = ""  # the image file's identity (size, mtime, inode): a new file, a new page
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,7 @@ def _spec_slide(spec: SlideSpec, kind: str, theme: str, page_seconds: float,
         seconds = page_seconds
     else:
         seconds = reading_seconds(spec.title, spec.text, *(v for _, v in details))
-    poster = Poster(spec.image, spec.image, spec.origin) if spec.image else None
+    poster = Poster(spec.image, spec.image, spec.origin, spec.image_version) if spec.image else None
     return Slide(kind, poster=poster, seconds=seconds, theme=theme, title=spec.title, text=spec.text,
                  qr=spec.qr, details=details)
 

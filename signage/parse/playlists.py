@@ -26,7 +26,7 @@ import yaml
 from signage.core.model import Listing, Location, Problem, Settlement, Severity
 from signage.core.theme_names import THEME_NAMES
 
-from . import yamlsafe
+from . import images, yamlsafe
 from .normalise import parse_date, parse_settlement
 
 URGENT_NAMES = ("urgent", "紧急")  # file stems of the priority message
@@ -138,6 +138,7 @@ class SlideSpec:
     cards: int | None = None
     first: dt.date | None = None  # shown from this date (inclusive)
     last: dt.date | None = None  # through this date (inclusive)
+    image_version: str = ""  # the image file's identity (see sources.images.Picture)
 
     def shown_on(self, day: dt.date) -> bool:
         return not ((self.first and day < self.first) or (self.last and day > self.last))
@@ -240,6 +241,17 @@ class Playlists:
 
     def __bool__(self) -> bool:
         return bool(self.playlists) or self.urgent is not None
+
+    @property
+    def pictures(self) -> tuple[str, ...]:
+        """The picture files the slides show (a picture replaced under its name: read again)."""
+        return tuple(path for path, _ in self.named_pictures)
+
+    @property
+    def named_pictures(self) -> list[tuple[str, str]]:
+        """(path, version) of the pictures the slides show."""
+        specs = [s for p in self.playlists for s in p.slides] + ([self.urgent.slide] if self.urgent else [])
+        return [(s.image, s.image_version) for s in specs if s.image]
 
     @property
     def announcements(self) -> tuple[SlideSpec, ...]:
@@ -453,13 +465,23 @@ def _slide(r: _Reader, node: Any, base_dir: Path) -> SlideSpec | None:
                       Severity.WARNING)
             seconds = None
     title, text, qr = _text(g.get("title")), _text(g.get("text")), _text(g.get("qr"))
-    image = ""
+    image, spec_args_image = "", {}
     if g.get("image"):
         p = Path(str(g["image"]))
         image = str(p if p.is_absolute() else base_dir / p)
+        refused = None
         if not Path(image).is_file():
-            r.problem(node, f["image"][1], f"找不到图片“{g['image']}”",
-                      f"image '{g['image']}' not found", Severity.WARNING if kind == "join" else Severity.ERROR)
+            refused = images.Refused(f"找不到图片“{g['image']}”", f"image '{g['image']}' not found")
+        else:
+            try:
+                picture = images.vet(image, inside=base_dir)
+                image, spec_args_image = picture.path, {"image_version": picture.version}
+            except images.Refused as why:
+                refused = images.Refused(f"图片“{g['image']}”没有显示：{why.zh}",
+                                         f"image '{g['image']}' not shown: {why.en}")
+        if refused is not None:
+            r.problem(node, f["image"][1], refused.zh, refused.en,
+                      Severity.WARNING if kind == "join" else Severity.ERROR)
             if kind == "poster":
                 return None
             image = ""
@@ -472,7 +494,7 @@ def _slide(r: _Reader, node: Any, base_dir: Path) -> SlideSpec | None:
                       f"QR target '{qr}' should be a URL (http:// or https://) or a phone number",
                       Severity.WARNING)
     details: tuple[tuple[str, str], ...] = ()
-    spec_args: dict[str, Any] = {}
+    spec_args: dict[str, Any] = dict(spec_args_image)
     for name, attr in (("from", "first"), ("until", "last")):
         if name in f:
             spec_args[attr] = parse_date(g[name])
@@ -661,17 +683,18 @@ def _files(root: Path) -> list[Path]:
                   and not p.name.startswith((".", "~$", "_")))
 
 
-def fingerprint(root: Path | None) -> tuple:
-    """A cheap summary (names, sizes, mtimes) that changes when any playlist file does."""
+def fingerprint(root: Path | None, pictures: tuple[str, ...] = ()) -> tuple:
+    """A cheap summary (names, sizes, mtimes) that changes when any playlist file does,
+    or any of the ``pictures`` the playlists show."""
     if root is None:
         return ()
     out = []
-    for p in _files(root):
+    for p in [*_files(root), *map(Path, pictures)]:
         try:
             st = p.stat()
         except OSError:
             continue
-        out.append((p.name, st.st_size, st.st_mtime_ns))
+        out.append((str(p), st.st_size, st.st_mtime_ns, st.st_ino))
     return tuple(out)
 
 

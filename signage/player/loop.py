@@ -26,6 +26,7 @@ from signage.core.store import ContentStore, Update  # noqa: F401 - Update is po
 from signage.parse import playlists as playlist_mod
 from signage.render import badge as badge_mod
 from signage.render import pages as pages_mod
+from signage.render import pictures
 from signage.render import ticker as ticker_mod
 from signage.render.fonts import Fonts
 from signage.render.geometry import Metrics, header_height
@@ -105,7 +106,7 @@ class Player:
         self.extra_state: list[Callable[[], dict]] = []
         # Playlists: re-read when a file's size or mtime changes (checked once a second).
         self.playlists = playlist_mod.load_dir(settings.playlists_dir)
-        self._playlists_print = playlist_mod.fingerprint(settings.playlists_dir)
+        self._playlists_print = playlist_mod.fingerprint(settings.playlists_dir, self.playlists.pictures)
         self._playlists_checked = time.monotonic()
         self.screen_slot = (settings.screen_index, settings.screen_count)  # (k, n), k 0-based
         self.window: pygame.Window | None = None  # set in multi-output mode (see outputs.py)
@@ -149,6 +150,8 @@ class Player:
                                     self.settings.theme)
         self.programme = schedule.Programme(cards, self.settings.page_seconds, self.settings.theme,
                                             lh > lw)
+        pictures.cache.box = (lw, lh)  # pictures are decoded no larger than they are drawn
+        pictures.warm_later(self.playlists.named_pictures)  # not on the frame loop's thread
         self._strip_key = None
         self._strip = None  # a ticker turned off by a reload frees its strip
         self.cache = pages_mod.PageCache(self.fonts, style, (lw, lh), self.settings.rotation)
@@ -226,7 +229,13 @@ class Player:
         self.running = False
 
     def post(self, item) -> None:
-        """Hand something to the loop from any thread, and wake it."""
+        """Hand something to the loop from any thread, and wake it.
+
+        Pictures of new content are decoded here, in the poster's thread (the watcher's, a
+        feed poller's), so the frame loop finds them decoded (see render.pictures).
+        """
+        if isinstance(item, (Update, SourceResult)):
+            pictures.warm(item.results if isinstance(item, Update) else (item,))
         self.inbox.put(item)
 
     @property
@@ -241,11 +250,12 @@ class Player:
         if not force and mono - self._playlists_checked < PLAYLIST_CHECK:
             return False
         self._playlists_checked = mono
-        fp = playlist_mod.fingerprint(self.settings.playlists_dir)
+        fp = playlist_mod.fingerprint(self.settings.playlists_dir, self.playlists.pictures)
         if fp == self._playlists_print and not force:
             return False
-        self._playlists_print = fp
         self.playlists = playlist_mod.load_dir(self.settings.playlists_dir)
+        self._playlists_print = playlist_mod.fingerprint(self.settings.playlists_dir, self.playlists.pictures)
+        pictures.warm_later(self.playlists.named_pictures)  # not on the frame loop's thread
         self._on_key = None
         self._prerendered_for = None
         log.info("playlists re-read: %d playlists%s, %d problems", len(self.playlists.playlists),

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 
 import pygame
 
 from signage.core.model import Slide
 
-from . import qr
+from . import pictures, qr
 from .fonts import Fonts
 from .geometry import Box, Image, Metrics, Op, Qr, Text
 from .layout import clock_rect, layout_clock, layout_page
@@ -34,17 +33,8 @@ def paint(surface: pygame.Surface, ops: list[Op], fonts: Fonts) -> None:
             _paint_image(surface, op)
 
 
-@functools.lru_cache(maxsize=8)
-def _load_image(path: str) -> pygame.Surface | None:
-    try:
-        return pygame.image.load(path)
-    except (OSError, pygame.error) as exc:
-        log.warning("cannot load image %s: %s", path, exc)
-        return None
-
-
 def _paint_image(surface: pygame.Surface, op: Image) -> None:
-    img = _load_image(op.path)
+    img = pictures.cache.get(op.path, op.version)  # decoded and shrunk already (see pictures)
     if img is None:
         return
     iw, ih = img.get_size()

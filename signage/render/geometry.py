@@ -83,6 +83,7 @@ class Image:
     path: str
     rect: Rect
     role: str = "image"
+    version: str = ""  # the file's identity (see parse.images.Picture)
 
 
 Op = Text | Box | Qr | Image

@@ -84,7 +84,8 @@ def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Font
         return [Box(Rect(0, 0, width, height), (0, 0, 0), role="page")]
     if slide.kind == "poster" and slide.poster is not None:
         return [Box(Rect(0, 0, width, height), (0, 0, 0), role="page"),
-                Image(slide.poster.image, Rect(0, 0, width, height), role="poster")]
+                Image(slide.poster.image, Rect(0, 0, width, height), role="poster",
+                      version=slide.poster.version)]
     ops += _header(m, pen, theme, station)
     ops += _footer(m, pen, theme, hotline, slide)
     if slide.kind in KINDS:
@@ -211,7 +212,8 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
         iw = inner.w * 3 // 10
         ih = min(iw * 3 // 4, qr_top - 2 * gap - inner.y)
         if ih >= m.sp(160):
-            image_op = Image(listing.image, Rect(inner.right - iw, inner.y, iw, ih), role="picture")
+            image_op = Image(listing.image, Rect(inner.right - iw, inner.y, iw, ih), role="picture",
+                             version=listing.image_version)
             zones.append((inner.y, inner.y + ih + gap, inner.w - iw - m.sp(24)))
 
     def width_at(top: int, height: int) -> int:

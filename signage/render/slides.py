@@ -143,7 +143,8 @@ def _with_qr(slide: Slide, m: Metrics, theme: Theme, pen: _Pen) -> list[Op]:
         else:
             x, y = inner.right - side, inner.y + (inner.h - block_h) // 2
         code = (Qr(slide.qr, x, y, px, side) if slide.qr
-                else Image(slide.poster.image, Rect(x, y, side, side), role="qr-image"))
+                else Image(slide.poster.image, Rect(x, y, side, side), role="qr-image",
+                      version=slide.poster.version))
         ops.append(code)
         cw = pen.fonts.width(caption, csize, True)
         ops.append(pen.text(caption, x + round((side - cw) / 2), y + side + m.sp(12), csize,

@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from signage.parse import images
+
 log = logging.getLogger(__name__)
 
 FORMAT = 1
@@ -135,10 +137,10 @@ class ImageCache:
         return None
 
     def save(self, url: str, data: bytes) -> str:
-        kind = image_kind(data)
-        if kind is None:
-            raise ValueError("not a PNG or JPEG image")
-        p = self.path_for(url, kind)
+        problem = images.header_problem(data)
+        if problem is not None:
+            raise ValueError(problem.en)
+        p = self.path_for(url, images.suffix_for(images.image_kind(data)))
         write_atomic(p, data)
         return str(p)
 
@@ -170,11 +172,3 @@ class ImageCache:
                      max_age_seconds / 86400)
         return gone
 
-
-def image_kind(data: bytes) -> str | None:
-    """``png`` or ``jpg`` by the file's first bytes (its name and Content-Type may lie)."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -23,10 +24,12 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import yaml
 
 from signage.core.model import FEED_PREFIX, Listing, Location, Problem, Severity, SourceResult
-from signage.parse import yamlsafe
+from signage.parse import images, yamlsafe
 from signage.parse.normalise import listing_from_mapping
 
 from . import jobposting
+
+log = logging.getLogger(__name__)
 
 SECRET_QUERY_KEYS = re.compile(r"(token|key|secret|pass|auth|sig|signature|session|credential)", re.I)
 
@@ -214,8 +217,20 @@ def _absolute_image(listing: Listing, base_url: str) -> Listing:
 
 def with_local_images(result: SourceResult, local: Callable[[str], str | None]) -> SourceResult:
     """Image URLs replaced by their downloaded files (``local(url)``), or dropped when not there yet."""
-    listings = tuple(
-        dataclasses.replace(x, image=local(x.image)) if x.image and "://" in x.image else x
-        for x in result.listings
-    )
+    listings = tuple(_local_picture(x, local) if x.image and "://" in x.image else x
+                     for x in result.listings)
     return dataclasses.replace(result, listings=listings)
+
+
+def _local_picture(listing: Listing, local: Callable[[str], str | None]) -> Listing:
+    """The listing with its downloaded picture, vetted like any picture (a copy cached before
+    the pixel cap existed is refused here), or without a picture."""
+    path = local(listing.image)
+    if path is None:
+        return dataclasses.replace(listing, image=None)
+    try:
+        picture = images.vet(path)
+    except images.Refused as refused:
+        log.warning("feed listing %s: picture %s not shown: %s", listing.id, path, refused.en)
+        return dataclasses.replace(listing, image=None)
+    return dataclasses.replace(listing, image=picture.path, image_version=picture.version)

@@ -37,9 +37,10 @@ import urllib3.connection
 
 from signage.app.config import FeedSettings
 from signage.core.model import Location, Problem, Severity, SourceResult
+from signage.parse import images
 
 from . import parse as feed_parse
-from .cache import Cached, FeedCache, ImageCache, image_kind
+from .cache import Cached, FeedCache, ImageCache
 
 log = logging.getLogger(__name__)
 # urllib3 logs each request line at DEBUG, query string and all: a token in a feed's URL
@@ -521,8 +522,9 @@ class FeedPoller:
                 fetched = fetch(self.session, url, connect_timeout=self.feed.connect_timeout,
                                 read_timeout=self.feed.read_timeout, deadline=self.feed.deadline,
                                 max_bytes=self.feed.image_max_bytes)
-                if image_kind(fetched.body) is None:
-                    raise FetchError("not a PNG or JPEG image")
+                refused = images.header_problem(fetched.body)
+                if refused is not None:
+                    raise FetchError(refused.en)
                 self.images.save(url, fetched.body)
                 got += 1
             except (FetchError, OSError, ValueError) as exc:

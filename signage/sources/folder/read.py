@@ -21,6 +21,7 @@ import yaml
 
 from signage.core.model import Location, Problem, Severity, SourceResult
 from signage.parse import yamlsafe
+from signage.parse.images import IMAGE_SUFFIXES, MAX_IMAGE_BYTES
 from signage.parse.normalise import canonical_field, listing_from_mapping
 
 from . import images, table
@@ -33,7 +34,7 @@ LISTING_SUFFIXES = YAML_SUFFIXES | {".csv", ".xlsx"}
 # Files staff may well drop that we cannot read: they get a friendly warning, not silence.
 UNSUPPORTED_SUFFIXES = {".xls", ".et", ".doc", ".docx", ".wps", ".pdf", ".ods", ".numbers",
                         ".gif", ".bmp", ".webp", ".heic", ".tif", ".tiff"}
-READ_SUFFIXES = LISTING_SUFFIXES | images.IMAGE_SUFFIXES | UNSUPPORTED_SUFFIXES
+READ_SUFFIXES = LISTING_SUFFIXES | IMAGE_SUFFIXES | UNSUPPORTED_SUFFIXES
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_XLSX_BYTES = 10 * 1024 * 1024
 REPORT_NAME = "_错误报告.txt"
@@ -113,7 +114,7 @@ def _load(path: Path, root: Path, key: str) -> SourceResult:
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED_SUFFIXES:
         return _unsupported(key, suffix)
-    cap = (images.MAX_IMAGE_BYTES if suffix in images.IMAGE_SUFFIXES
+    cap = (MAX_IMAGE_BYTES if suffix in IMAGE_SUFFIXES
            else MAX_XLSX_BYTES if suffix == ".xlsx" else MAX_FILE_BYTES)
     if st.st_size > cap:
         return _too_big(key, cap)
@@ -125,17 +126,17 @@ def _load(path: Path, root: Path, key: str) -> SourceResult:
     if len(data) > cap:
         return _too_big(key, cap)
     base_dir = str(path.parent)
-    if suffix in images.IMAGE_SUFFIXES:
+    if suffix in IMAGE_SUFFIXES:
         return images.load_image(path, key, data)
     if suffix == ".xlsx":
-        return table.load_xlsx_bytes(data, key, base_dir)
+        return images.vet_pictures(table.load_xlsx_bytes(data, key, base_dir), root)
     try:
         text, _encoding = decode_text(data)
     except Undecodable as exc:
         return _unreadable(key, exc.zh, exc.en)
     if suffix == ".csv":
-        return table.load_csv_text(text, key, base_dir)
-    return load_yaml_text(text, key, base_dir=base_dir)
+        return images.vet_pictures(table.load_csv_text(text, key, base_dir), root)
+    return images.vet_pictures(load_yaml_text(text, key, base_dir=base_dir), root)
 
 
 _CHINESE_COLON_KEY = re.compile(r"^(\s*(?:-\s+)?)([^\s:：#\-\"'][^:：\"']{0,30}?)\s*：[ \t\u3000]*", re.M)

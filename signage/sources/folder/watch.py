@@ -47,9 +47,10 @@ from watchdog.observers.polling import PollingObserver
 
 from signage.core.model import Severity, SourceResult
 from signage.core.store import Update
+from signage.parse.images import IMAGE_SUFFIXES
 
+from . import images, report
 from . import read as folder
-from . import report
 
 log = logging.getLogger(__name__)
 
@@ -442,6 +443,10 @@ class FolderWatcher:
         changed, removed = batch
         if not changed and not removed:
             return
+        if any(Path(k).suffix.lower() in IMAGE_SUFFIXES for k in (*changed, *removed)):
+            for key, result in list(self._results.items()):  # a picture changed: its listings too
+                if key not in changed and key not in removed and images.names_pictures(result):
+                    changed[key] = self._load(self.root / key, key, folder.signature(self.root / key))
         for key in removed:
             self._results.pop(key, None)
             self._posted.pop(key, None)
