@@ -33,7 +33,7 @@ def reload_job(path, adjust: Callable[[config_mod.Settings], config_mod.Settings
             try:
                 new = adjust(config_mod.load(path))
             except config_mod.ConfigError as exc:
-                log.error("config.yaml not reloaded, the old settings stay: %s", exc)
+                log.error("config.yaml not reloaded: %s (the old settings stay)", exc)
                 player._notify("config_reloaded", False)
                 return
             if new.content_dir != who.settings.content_dir:
