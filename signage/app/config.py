@@ -151,7 +151,9 @@ def _header_pairs(value: Any) -> Any:
         return ()
     if isinstance(value, dict):
         return tuple((str(k), "" if v is None else str(v)) for k, v in value.items())
-    return value
+    if isinstance(value, tuple):  # already pairs (FeedSettings made in code)
+        return value
+    raise ValueError("should be a mapping of header name to value")
 
 
 class FeedSettings(_Section):
