@@ -96,6 +96,15 @@ def _date(text: str) -> dt.date:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command != "run":
+        return _command(args, None)
+    from . import lifecycle
+
+    with lifecycle.StopSignals() as stop:  # from the first moment: a stop in start-up holds
+        return _command(args, stop)
+
+
+def _command(args, stop) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -113,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_render(settings, args)
     if args.command == "report":
         return cmd_report(settings, args)
-    return cmd_run(settings, args)
+    return cmd_run(settings, args, stop)
 
 
 def cmd_report(settings, args) -> int:
@@ -248,7 +257,11 @@ def _overrides(args):
     return adjust
 
 
-def cmd_run(settings, args) -> int:
+def cmd_run(settings, args, stop) -> int:
+    """Start up and show the listings until ``stop`` (SIGTERM/SIGINT) or ``--seconds``.
+
+    A stop asked for during start-up is checked between its steps and held by the
+    player, so the loop ends before its first frame."""
     import pygame
 
     from signage.ops.http import StatusRefused, StatusServer
@@ -264,6 +277,9 @@ def cmd_run(settings, args) -> int:
     fonts = _fonts(settings)
     if fonts is None:
         return 2
+    if stop.requested:
+        log.info("stopped")
+        return 0
     faults = Faults(log)
     faults.install_thread_hook()
     status = None
@@ -280,14 +296,17 @@ def cmd_run(settings, args) -> int:
         player = Outputs(settings, fonts, status=status, faults=faults)
     else:
         player = Player(settings, fonts, status=status, faults=faults)
+    stop.attach(player)
     ops = wiring.attach(player, status)
     config_path = args.config if Path(args.config).exists() else None
-    lifecycle.install_signals(player, on_hup=lambda: player.post(
+    lifecycle.install_reload(lambda: player.post(
         lifecycle.reload_job(config_path, adjust, ops.notifier, target=player)))
-    player.load(content.initial_results(settings))
-    stops = content.start_sources(settings, player.post)
+    if not stop.requested:
+        player.load(content.initial_results(settings))
+    stops = [] if stop.requested else content.start_sources(settings, player.post)
     try:
-        player.open_display()
+        if not stop.requested:
+            player.open_display()
     except pygame.error as exc:
         print(f"signage: cannot open the screen: {exc}", file=sys.stderr)
         lifecycle.stop_all(stops, faults=faults)

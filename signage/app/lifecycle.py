@@ -1,4 +1,4 @@
-"""Signals and shutdown: SIGTERM/SIGINT end the loop cleanly, SIGHUP reloads config.yaml.
+"""Signals and shutdown: SIGTERM/SIGINT end start-up or the loop cleanly, SIGHUP reloads config.yaml.
 
 Signal handlers run on the main thread between bytecodes; they only flip a flag
 or post a job to the frame loop, which does the real work between frames.
@@ -53,17 +53,48 @@ def reload_job(path, adjust: Callable[[config_mod.Settings], config_mod.Settings
     return job
 
 
-def install_signals(player, on_hup: Callable[[], None] | None = None) -> None:
-    """SIGTERM and SIGINT stop the loop; SIGHUP calls ``on_hup`` (main thread only)."""
+class StopSignals:
+    """SIGTERM and SIGINT from the first moment of ``run``: remembered until there is a
+    player to stop, then passed on to it, so that a stop asked for during start-up
+    (fonts, the first read of the content, opening the window) is never lost.
 
-    def stop(signum, _frame) -> None:
+    A context manager: the handlers that were there before come back on exit.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._player = None
+        self._before: dict = {}
+
+    def __enter__(self) -> StopSignals:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._before[sig] = signal.signal(sig, self._on_signal)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for sig, handler in self._before.items():
+            signal.signal(sig, handler)
+
+    def _on_signal(self, signum, _frame) -> None:
+        self.signum = signum
+        if self._player is not None:
+            self._player.stop()
         log.info("%s: stopping", signal.Signals(signum).name)
-        player.stop()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    if on_hup is not None:
-        signal.signal(signal.SIGHUP, lambda _s, _f: on_hup())
+    @property
+    def requested(self) -> bool:
+        return self.signum is not None
+
+    def attach(self, player) -> None:
+        """From now on a stop goes to ``player``; one asked for already is passed on now."""
+        self._player = player
+        if self.requested:
+            player.stop()
+
+
+def install_reload(on_hup: Callable[[], None]) -> None:
+    """SIGHUP calls ``on_hup`` (main thread only)."""
+    signal.signal(signal.SIGHUP, lambda _s, _f: on_hup())
 
 
 def stop_all(stops: Iterable[Callable[[], None]], budget: float = 0.6, faults=None) -> list[str]:
