@@ -4,12 +4,16 @@ allowed) and stops `validate` and `run` with exit code 2, never with a traceback
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import requests
 from pydantic import BaseModel
 
 from signage import config
@@ -176,3 +180,67 @@ def test_every_setting_says_what_it_is_and_what_is_allowed():
     undocumented += [f"feeds[].{name}" for name, info in _fields(config.FeedSettings)
                      if not info.description]
     assert undocumented == []
+
+
+def _wait_for(predicate, what: str, timeout: float = 30.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_sighup_with_a_broken_file_keeps_the_old_settings_and_logs_why(tmp_path):
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "a.yaml").write_text("岗位: 保洁员\n单位: 某公司\n电话: 13812345678\n",
+                                              encoding="utf-8")
+    good = ("station: {name: 旧站名}\ncontent: jobs\nplaylists: ''\ndisplay: {size: [320, 180]}\n"
+            "status: {port: 0}\nplaylog: {folder: plays}\n")
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(good, encoding="utf-8")
+    log = tmp_path / "player.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "signage", "--config", str(cfg), "run",
+                                 "--windowed", "--seconds", "120"],
+                                cwd=tmp_path, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        def port():
+            assert proc.poll() is None, log.read_text(encoding="utf-8")
+            m = re.search(r"status on http://[\d.]+:(\d+)/status", log.read_text(encoding="utf-8"))
+            return m and m.group(1)
+
+        base = f"http://127.0.0.1:{_wait_for(port, 'the status server')}"
+        _wait_for(lambda: requests.get(base + "/status", timeout=5).json().get("frames"),
+                  "the first frame")
+        renamed = good.replace("旧站名", "新站名")
+        broken = [
+            (renamed + "pages:\n  seconds: abc\n").encode("utf-8"),
+            renamed.replace("status: {port: 0}", "status: 8787").encode("utf-8"),
+            (renamed + "pages: [seconds\n").encode("utf-8"),
+            renamed.encode("gbk"),
+            b"",
+        ]
+        for n, data in enumerate(broken, start=1):
+            cfg.write_bytes(data)
+            with pytest.raises(config.ConfigError) as err:
+                config.load(cfg)
+            said = subprocess.run([sys.executable, "-m", "signage", "--config", str(cfg),
+                                   "validate"], cwd=tmp_path, env=ENV, capture_output=True,
+                                  text=True, timeout=60).stderr
+            assert said.strip() == f"signage: {err.value}"  # the same message at start
+            proc.send_signal(signal.SIGHUP)
+            _wait_for(lambda n=n: log.read_text(encoding="utf-8").count(
+                "config.yaml not reloaded: ") == n, f"broken file {n} to be refused")
+            assert f"config.yaml not reloaded: {err.value}" in log.read_text(encoding="utf-8")
+            assert requests.get(base + "/status", timeout=5).json()["station"] == "旧站名"
+        cfg.write_text(renamed, encoding="utf-8")
+        proc.send_signal(signal.SIGHUP)
+        _wait_for(lambda: requests.get(base + "/status", timeout=5).json()["station"] == "新站名",
+                  "the good file to be taken")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(timeout=30)
+    text = log.read_text(encoding="utf-8")
+    assert rc == 0 and "Traceback" not in text and "applying function failed" not in text, text
