@@ -140,6 +140,23 @@ def test_every_message_of_a_file_is_located(tmp_path):
     assert [x.split(": ")[0] for x in lines] == [f"{cfg}:2:3", f"{cfg}:3:3", f"{cfg}:4:1"]
 
 
+@pytest.mark.parametrize("text, located", [
+    ("pages: {seconds: true}\n", ":1:9: pages.seconds: should be a number, not true or false"),
+    ("status:\n  port: false\n", ":2:3: status.port: should be a number"),
+    ("5: x\n", ":1:1: 5: a setting's name must be a word"),
+    ("content: [a, b]\n", ":1:1: content: should be a path"),
+    ("feeds: [5]\n", ":1:9: feeds[1]: should be a mapping (got 5)"),
+    ("display:\n  size: [1920]\n", ":2:3: display.size[2]: is required here"),
+    ("display: {index: 1.5}\n", ":1:11: display.index: should be a valid integer"),
+])
+def test_more_wrong_values_in_process(tmp_path, text, located):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(config.ConfigError) as err:
+        config.load(cfg)
+    assert f"{cfg}{located}" in str(err.value)
+
+
 def test_a_utf8_bom_and_numbers_written_for_text_are_fine(tmp_path):
     cfg = tmp_path / "config.yaml"
     cfg.write_bytes("\ufeffstation:\n  hotline: 12345678\npages: {cards_per_page: auto}\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -23,9 +24,11 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 
 from signage.core.theme_names import DEFAULT_THEME, THEME_NAMES
 from signage.parse import yamlsafe
@@ -58,9 +61,27 @@ ThemeName = Literal[THEME_NAMES]  # core.theme_names holds the one list of names
 
 
 class _Section(BaseModel):
-    """A group of settings: unknown keys are refused, numbers written for text are text."""
+    """A group of settings: unknown keys are refused, numbers written for text are text,
+    true/false is not a number."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool):
+            kinds = _types(cls.model_fields[info.field_name].annotation)
+            if bool not in kinds and kinds & {int, float}:
+                raise ValueError("should be a number, not true or false")
+        return value
+
+
+def _types(annotation: Any) -> set:
+    """The plain types a (possibly nested) annotation allows."""
+    args = get_args(annotation)
+    if not args:
+        return {annotation}
+    return set().union(*(_types(a) for a in args if not isinstance(a, FieldInfo)))
 
 
 class Station(_Section):
@@ -438,19 +459,20 @@ def _locate(loc: tuple, doc: Any) -> tuple[tuple[int, int], str, type[BaseModel]
     field: str | None = None
     for part in loc:
         known = model is not None and part in model.model_fields
+        item = isinstance(part, int) and not isinstance(node, dict)  # a place in a list
         if isinstance(node, dict) and part in node:
             if isinstance(node, yamlsafe.LocatedDict):
                 place = (node.line_of(part) or place[0], node.column_of(part) or place[1])
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        elif isinstance(node, list) and item and 0 <= part < len(node):
             if isinstance(node, yamlsafe.LocatedList):
                 place = (node.item_lines[part], node.item_columns[part])
             node = node[part]
-        elif not (isinstance(part, int) or known):
-            continue  # a tag pydantic adds inside a union (e.g. 'bool', 'str')
+        elif not (item or known):
+            continue  # a tag pydantic adds inside a union (e.g. 'bool', 'str'), or '[key]'
         else:
             node = None  # a setting not written (a missing url)
-        if isinstance(part, int):
+        if item:
             names[-1:] = [f"{names[-1]}[{part + 1}]" if names else f"[{part + 1}]"]
             if field is not None and model is None:
                 model = _submodel(owner.model_fields[field].annotation)[1] if owner else None
@@ -486,19 +508,25 @@ def _problem(err: dict, owner: type[BaseModel] | None, field: str | None) -> str
     if group is not None and kind in ("model_type", "model_attributes_type", "dict_type"):
         return (f"must be a group of settings ({', '.join(group.model_fields)}) written on "
                 f"the lines below it, not {_shown(got)}")
+    if kind == "invalid_key":
+        return "a setting's name must be a word"
     if kind == "missing":
-        return "is required here"
+        return "is required here" + (f"; {info.description}" if info and info.description else "")
     msg = str(err["msg"]).removeprefix("Value error, ")
     if group is not None:  # a check across the group's settings (screen.index <= count)
         return msg
     for before, after in (("Input should be ", "should be "), ("a valid tuple", "a list"),
                           ("a valid list", "a list"), ("a valid dictionary", "a mapping")):
         msg = msg.replace(before, after)
+    msg = re.sub(r" or instance of \w+", "", msg)
+    msg = re.sub(r"Input is not a valid path for <class '[\w.]+'>", "should be a path", msg)
     allowed = f"; {info.description}" if info is not None and info.description else ""
     return f"{msg} (got {_shown(got)}){allowed}"
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
     if isinstance(value, dict):
         return "a group of settings"
     if isinstance(value, list):
