@@ -16,7 +16,7 @@ import pytest
 import requests
 from pydantic import BaseModel
 
-from signage import config
+from signage.app import config
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = "# a station's settings\nstation: {name: 测试驿站}\n"  # two lines before each variant
