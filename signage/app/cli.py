@@ -15,11 +15,11 @@ import sys
 import time
 from pathlib import Path
 
-from signage.core import schedule
 from signage.core.theme_names import THEME_NAMES
 
-from . import config as config_mod
-from . import content
+# The rest is imported by the command that needs it, so that `run` catches SIGTERM and
+# SIGINT (lifecycle.StopSignals) a few milliseconds after Python starts, not after
+# pydantic, pygame and the readers have loaded.
 
 log = logging.getLogger("signage")
 
@@ -96,6 +96,10 @@ def _date(text: str) -> dt.date:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     if args.command != "run":
         return _command(args, None)
     from . import lifecycle
@@ -105,10 +109,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(args, stop) -> int:
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from . import config as config_mod
+
     try:
         settings = config_mod.load(args.config if args.config != "config.yaml" or
                                    Path("config.yaml").exists() else None)
@@ -157,10 +159,13 @@ def cmd_render(settings, args) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
 
+    from signage.core import schedule
     from signage.core.store import ContentStore
     from signage.parse import playlists as playlist
     from signage.render import pages, themes
     from signage.render.layout import cards_per_page
+
+    from . import content
 
     pygame.display.init()
     fonts = _fonts(settings)
@@ -260,15 +265,15 @@ def _overrides(args):
 def cmd_run(settings, args, stop) -> int:
     """Start up and show the listings until ``stop`` (SIGTERM/SIGINT) or ``--seconds``.
 
-    A stop asked for during start-up is checked between its steps and held by the
-    player, so the loop ends before its first frame."""
+    A stop before the fonts are loaded ends the process at once; one after is checked
+    between the steps and held by the player, whose loop then ends before a frame."""
     import pygame
 
     from signage.ops.http import StatusRefused, StatusServer
     from signage.player.contain import Faults
     from signage.player.loop import Player
 
-    from . import lifecycle, wiring
+    from . import content, lifecycle, wiring
 
     adjust = _overrides(args)
     settings = adjust(settings)
@@ -277,9 +282,7 @@ def cmd_run(settings, args, stop) -> int:
     fonts = _fonts(settings)
     if fonts is None:
         return 2
-    if stop.requested:
-        log.info("stopped")
-        return 0
+    stop.hold()  # threads start from here: a stop now is checked between the steps
     faults = Faults(log)
     faults.install_thread_hook()
     status = None

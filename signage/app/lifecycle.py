@@ -11,19 +11,23 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from . import config as config_mod
+if TYPE_CHECKING:  # config (pydantic) loads after the stop signals are caught
+    from .config import Settings
 
 log = logging.getLogger(__name__)
 
 
-def reload_job(path, adjust: Callable[[config_mod.Settings], config_mod.Settings],
+def reload_job(path, adjust: Callable[[Settings], Settings],
                notifier=None, target=None) -> Callable:
     """A job for ``player.post``: re-read config.yaml; keep the old settings when it is wrong.
 
     The loop runs the job with its (first) player; ``target`` is what takes the new
     settings when that is something else (the driver of several outputs).
     """
+
+    from . import config as config_mod
 
     def job(player) -> None:
         who = target if target is not None else player
@@ -54,15 +58,19 @@ def reload_job(path, adjust: Callable[[config_mod.Settings], config_mod.Settings
 
 
 class StopSignals:
-    """SIGTERM and SIGINT from the first moment of ``run``: remembered until there is a
-    player to stop, then passed on to it, so that a stop asked for during start-up
-    (fonts, the first read of the content, opening the window) is never lost.
+    """SIGTERM and SIGINT from the first moment of ``run``, so that a stop asked for
+    during start-up is never lost.
 
-    A context manager: the handlers that were there before come back on exit.
+    Until :meth:`hold`, nothing has been started that needs stopping (imports, settings,
+    fonts), and a stop ends the process at once (exit code 0). From :meth:`hold` on, a
+    stop is remembered, checked between the remaining steps, and passed on to the
+    player once it exists (:meth:`attach`). A context manager: the handlers that were
+    there before come back on exit.
     """
 
     def __init__(self) -> None:
         self.signum: int | None = None
+        self._holding = False
         self._player = None
         self._before: dict = {}
 
@@ -77,13 +85,20 @@ class StopSignals:
 
     def _on_signal(self, signum, _frame) -> None:
         self.signum = signum
+        log.info("%s: stopping", signal.Signals(signum).name)
+        if not self._holding:
+            log.info("stopped while starting up")
+            raise SystemExit(0)
         if self._player is not None:
             self._player.stop()
-        log.info("%s: stopping", signal.Signals(signum).name)
 
     @property
     def requested(self) -> bool:
         return self.signum is not None
+
+    def hold(self) -> None:
+        """From now on a stop is remembered rather than ending the process at once."""
+        self._holding = True
 
     def attach(self, player) -> None:
         """From now on a stop goes to ``player``; one asked for already is passed on now."""
