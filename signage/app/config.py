@@ -304,7 +304,6 @@ class Settings:
     staff_badge: bool
     staff_badge_corner: str
     config_path: Path | None = None
-    config: Config = dataclasses.field(default_factory=Config, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -427,7 +426,6 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         staff_badge=cfg.staff_badge,
         staff_badge_corner=cfg.staff_badge_corner,
         config_path=config_path,
-        config=cfg,
     )
 
 
