@@ -516,7 +516,7 @@ def _problem(err: dict, owner: type[BaseModel] | None, field: str | None) -> str
     for before, after in (("Input should be ", "should be "), ("a valid tuple", "a list"),
                           ("a valid list", "a list"), ("a valid dictionary", "a mapping")):
         msg = msg.replace(before, after)
-    msg = re.sub(r" or instance of \w+", "", msg)
+    msg = re.sub(r" or instance of \w+|, unable to parse string as an? \w+", "", msg)
     msg = re.sub(r"Input is not a valid path for <class '[\w.]+'>", "should be a path", msg)
     allowed = f"; {info.description}" if info is not None and info.description else ""
     return f"{msg} (got {_shown(got)}){allowed}"
