@@ -38,7 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import openpyxl  # noqa: E402
 import pygame  # noqa: E402
 
-from signage.app.config import FontSettings, Settings  # noqa: E402
+from signage.app import config  # noqa: E402
+from signage.app.config import FontSettings  # noqa: E402
 from signage.core.store import ContentStore  # noqa: E402
 from signage.player.loop import Player, Update  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402
@@ -99,8 +100,9 @@ def reload_latency(mode: str, writes: int, fonts, others: int = 0) -> list[float
             make_yaml_folder(root / "bulk", others, 1)
         target = root / "测量.yaml"
         target.write_text(listing_text(0, "开始"), encoding="utf-8")
-        settings = Settings(fullscreen=False, size=(1920, 1080), transition="none", page_seconds=600,
-                            content_dir=root, watch=mode)
+        settings = config.from_dict({"playlists": None}, root).replace(
+            fullscreen=False, size=(1920, 1080), transition="none", page_seconds=600,
+            content_dir=root, watch=mode)
         player = _TimedPlayer(settings, fonts)
         player.seen = threading.Event()
         player.in_store_is_enough = others > 0

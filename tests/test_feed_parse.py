@@ -141,11 +141,12 @@ def test_feeds_settings(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("text, words", [
-    ("feeds:\n  - url: ftp://x/y\n", ":2: url: a feed url must start with http"),
+    ("feeds:\n  - url: ftp://x/y\n", ":2:5: feeds[1].url: a feed url must start with http"),
     ("feeds:\n  - url: file:///etc/passwd\n", "http"),
-    ("feeds:\n  - url: https://x/y\n    format: xml\n", ":3: format"),
-    ("feeds:\n  - url: https://x/y\n    intervall: 5\n", ":3: intervall: unknown feed setting"),
-    ("feeds: 5\n", "feeds: must be a list"),
+    ("feeds:\n  - url: https://x/y\n    format: xml\n", ":3:5: feeds[1].format"),
+    ("feeds:\n  - url: https://x/y\n    intervall: 5\n",
+     ":3:5: feeds[1].intervall: unknown setting (did you mean 'interval'?)"),
+    ("feeds: 5\n", ":1:1: feeds: should be a list"),
 ])
 def test_bad_feed_settings_are_located(tmp_path, text, words):
     cfg = tmp_path / "config.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from signage.app.config import Settings
+from signage.app import config
 from signage.core.model import Listing, Location, Problem, Severity, SourceResult
 from signage.player.loop import Player, Update
 from signage.render.badge import AMBER, badge_state, layout_badge
@@ -45,8 +45,9 @@ def _listing(title: str, key: str) -> Listing:
     return Listing(id=title, title=title, phone="13812345678", origin=Location(key, 1))
 
 
-def test_player_draws_and_erases_the_badge(fonts):
-    settings = Settings(fullscreen=False, size=(960, 540), transition="none", page_seconds=600)
+def test_player_draws_and_erases_the_badge(fonts, tmp_path):
+    settings = config.from_dict({"playlists": None}, tmp_path).replace(
+        fullscreen=False, size=(960, 540), transition="none", page_seconds=600)
     player = Player(settings, fonts)
     player.load([SourceResult("good.yaml", (_listing("好岗位", "good.yaml"),))])
     player.open_display()
@@ -71,8 +72,9 @@ def test_player_draws_and_erases_the_badge(fonts):
     pygame.display.init()
 
 
-def test_badge_can_be_switched_off(fonts):
-    settings = Settings(fullscreen=False, size=(640, 360), transition="none", staff_badge=False)
+def test_badge_can_be_switched_off(fonts, tmp_path):
+    settings = config.from_dict({"playlists": None}, tmp_path).replace(
+        fullscreen=False, size=(640, 360), transition="none", staff_badge=False)
     player = Player(settings, fonts)
     player.load([SourceResult("bad.yaml", problems=(Problem(Location("bad.yaml"), "错", "bad"),), ok=False)])
     player.open_display()

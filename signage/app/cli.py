@@ -15,11 +15,11 @@ import sys
 import time
 from pathlib import Path
 
-from signage.core import schedule
 from signage.core.theme_names import THEME_NAMES
 
-from . import config as config_mod
-from . import content
+# The rest is imported by the command that needs it, so that `run` catches SIGTERM and
+# SIGINT (lifecycle.StopSignals) a few milliseconds after Python starts, not after
+# pydantic, pygame and the readers have loaded.
 
 log = logging.getLogger("signage")
 
@@ -100,6 +100,17 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.command != "run":
+        return _command(args, None)
+    from . import lifecycle
+
+    with lifecycle.StopSignals() as stop:  # from the first moment: a stop in start-up holds
+        return _command(args, stop)
+
+
+def _command(args, stop) -> int:
+    from . import config as config_mod
+
     try:
         settings = config_mod.load(args.config if args.config != "config.yaml" or
                                    Path("config.yaml").exists() else None)
@@ -113,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_render(settings, args)
     if args.command == "report":
         return cmd_report(settings, args)
-    return cmd_run(settings, args)
+    return cmd_run(settings, args, stop)
 
 
 def cmd_report(settings, args) -> int:
@@ -148,10 +159,13 @@ def cmd_render(settings, args) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
 
+    from signage.core import schedule
     from signage.core.store import ContentStore
     from signage.parse import playlists as playlist
     from signage.render import pages, themes
     from signage.render.layout import cards_per_page
+
+    from . import content
 
     pygame.display.init()
     fonts = _fonts(settings)
@@ -248,14 +262,18 @@ def _overrides(args):
     return adjust
 
 
-def cmd_run(settings, args) -> int:
+def cmd_run(settings, args, stop) -> int:
+    """Start up and show the listings until ``stop`` (SIGTERM/SIGINT) or ``--seconds``.
+
+    A stop before the fonts are loaded ends the process at once; one after is checked
+    between the steps and held by the player, whose loop then ends before a frame."""
     import pygame
 
     from signage.ops.http import StatusRefused, StatusServer
     from signage.player.contain import Faults
     from signage.player.loop import Player
 
-    from . import lifecycle, wiring
+    from . import content, lifecycle, wiring
 
     adjust = _overrides(args)
     settings = adjust(settings)
@@ -264,6 +282,7 @@ def cmd_run(settings, args) -> int:
     fonts = _fonts(settings)
     if fonts is None:
         return 2
+    stop.hold()  # threads start from here: a stop now is checked between the steps
     faults = Faults(log)
     faults.install_thread_hook()
     status = None
@@ -280,14 +299,17 @@ def cmd_run(settings, args) -> int:
         player = Outputs(settings, fonts, status=status, faults=faults)
     else:
         player = Player(settings, fonts, status=status, faults=faults)
+    stop.attach(player)
     ops = wiring.attach(player, status)
     config_path = args.config if Path(args.config).exists() else None
-    lifecycle.install_signals(player, on_hup=lambda: player.post(
+    lifecycle.install_reload(lambda: player.post(
         lifecycle.reload_job(config_path, adjust, ops.notifier, target=player)))
-    player.load(content.initial_results(settings))
-    stops = content.start_sources(settings, player.post)
+    if not stop.requested:
+        player.load(content.initial_results(settings))
+    stops = [] if stop.requested else content.start_sources(settings, player.post)
     try:
-        player.open_display()
+        if not stop.requested:
+            player.open_display()
     except pygame.error as exc:
         print(f"signage: cannot open the screen: {exc}", file=sys.stderr)
         lifecycle.stop_all(stops, faults=faults)

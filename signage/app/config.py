@@ -1,200 +1,312 @@
-"""config.yaml -> typed, frozen settings with defaults and located errors.
+"""config.yaml -> one typed schema -> the flat, frozen :class:`Settings` the player reads.
 
-``DEFAULTS`` below doubles as the documentation of every setting; the user's
-file is merged over it. Paths in the file are relative to the file itself.
+The pydantic models below are the one home of every setting, its default and what
+it means (``description``, which also says what is allowed). A wrong value or an
+unknown key gives a message naming the file, line and column, the setting, and
+what is allowed. Paths in the file are relative to the file itself.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+import difflib
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, get_args, get_origin
+from urllib.parse import urlsplit
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
 
-from signage.core.theme_names import THEME_NAMES
+from signage.core.theme_names import DEFAULT_THEME, THEME_NAMES
 from signage.parse import yamlsafe
-
-DEFAULTS: dict[str, Any] = {
-    "station": {
-        "name": "零工驿站",  # shown at the top left of every page
-        "hotline": "",  # shown in the footer when set, e.g. "028-2333 1234"
-        "lang": "zh-cn",  # zh-cn (Simplified) or zh-tw / zh-hk (Traditional glyph forms)
-    },
-    "content": "playlists/jobs",  # the drop folder staff put listing files in
-    "playlists": "playlists",  # playlist files (*.yaml) with their schedules; see docs/programme.md
-    "screen": {
-        "index": 1,  # which screen of the room this box is (1 = first); see docs/programme.md
-        "count": 1,  # how many screens share the listings (each shows its own share)
-    },
-    "ticker": {
-        "enabled": False,  # a line scrolling along the footer
-        "speed": 120,  # pixels per second on a 1080-line screen (scaled to the screen)
-        "source": "listings",  # listings (the newest) or announcements (from the playlists)
-    },
-    "display": {
-        "index": 0,  # which monitor (0 = first)
-        "fullscreen": True,
-        "size": [1920, 1080],  # window size when not fullscreen; page size for `render`
-        "rotation": 0,  # 0, 90, 180 or 270 for portrait-mounted TVs
-        "fps": 60,  # frame rate while something moves (transitions); idle costs nothing
-        "outputs": [],  # several HDMI outputs on one box, e.g. [0, 1]: one window each
-    },
-    "pages": {
-        "cards_per_page": "auto",  # 1-4, or auto (2 on a landscape TV, 2 on a portrait one)
-        "seconds": 12,  # how long each page stays up
-        "transition": "crossfade",  # crossfade, slide or none
-        "transition_seconds": 0.8,
-    },
-    "theme": "day",  # day, night or large
-    "font": {
-        "path": None,  # a .ttf/.otf/.ttc; found through fontconfig when empty
-        "index": None,  # the face inside a .ttc; chosen by language when empty
-        "bold_path": None,
-        "bold_index": None,
-    },
-    "status": {
-        "port": 8787,  # http://127.0.0.1:PORT/status, /metrics, /screenshot.png
-        "host": "127.0.0.1",  # another address (0.0.0.0 = all) needs a token
-        "token": None,  # required unless host is loopback; send "Authorization: Bearer TOKEN"
-    },
-    "playlog": {
-        "folder": "var/playlog",  # one JSON Lines file per day of what was shown
-        "keep_days": 90,  # older day files are deleted
-        "screen": None,  # this screen's name in the log; the host name when empty
-    },
-    "log_level": "info",
-    # Remote feeds of listings (see docs/feed.md). Each entry of the list:
-    #   url: https://jobs.example.gov.cn/feed.json   (http or https only)
-    #   interval: 300          seconds between polls while the server answers
-    #   format: auto           auto, json, yaml (our own schema) or jobposting (schema.org, JSON-LD or HTML)
-    #   headers: {}            extra request headers, e.g. {X-Station: 乐至}
-    #   token: ""              sent as "Authorization: Bearer ..."; never logged nor shown on /status
-    #   token_env: ""          or: the name of an environment variable holding the token
-    #   max_stale: 21600       seconds of failing after which the staff badge warns (cached listings stay)
-    #   connect_timeout: 5     seconds to connect
-    #   read_timeout: 15       seconds of silence while reading
-    #   deadline: 60           seconds for a whole request, however slowly the bytes drip
-    #   max_bytes: 5000000     a larger response is cut off and refused
-    #   max_redirects: 5
-    #   retry_max: 900         the longest wait between retries while the server fails
-    #   verify_tls: true       false only for a test server; or a path to a CA bundle
-    #   images: true           download images named by listings (PNG/JPEG, image_max_bytes each)
-    #   image_max_bytes: 3000000
-    "feeds": [],
-    "cache_dir": "var/cache",  # last good copy of each feed and its images
-    "watch": "auto",  # how the drop folder is watched: auto (native, polling when that fails), native, poll
-    "staff_badge": True,  # a small on-screen note when files in the drop folder have errors
-    "staff_badge_corner": "bottom-right",  # top-left, top-right, bottom-left or bottom-right
-}
 
 
 class ConfigError(Exception):
     """config.yaml cannot be used; the message names the file and line."""
 
 
-@dataclass(frozen=True)
-class FontSettings:
-    path: Path | None = None
-    index: int | None = None
-    bold_path: Path | None = None
-    bold_index: int | None = None
+def _empty_is_none(value: Any) -> Any:
+    return None if value == "" else value
 
 
-FEED_DEFAULTS: dict[str, Any] = {
-    "url": None,
-    "interval": 300,
-    "format": "auto",
-    "headers": {},
-    "token": "",
-    "token_env": "",
-    "max_stale": 6 * 3600,
-    "connect_timeout": 5,
-    "read_timeout": 15,
-    "deadline": 60,
-    "max_bytes": 5_000_000,
-    "max_redirects": 5,
-    "retry_max": 900,
-    "verify_tls": True,
-    "images": True,
-    "image_max_bytes": 3_000_000,
-}
-FEED_FORMATS = ("auto", "json", "yaml", "jobposting")
+def _none_is_empty(value: Any) -> Any:
+    return "" if value is None else value
 
 
-@dataclass(frozen=True)
-class FeedSettings:
-    """One remote feed; ``token`` is kept out of repr so it never reaches a log line."""
+def _auto_is_none(value: Any) -> Any:
+    return None if value in ("auto", "", None) else value
 
-    url: str
-    interval: float = 300.0
-    format: str = "auto"
-    headers: tuple[tuple[str, str], ...] = ()
-    token: str = field(default="", repr=False)
-    max_stale: float = 6 * 3600.0
-    connect_timeout: float = 5.0
-    read_timeout: float = 15.0
-    deadline: float = 60.0
-    max_bytes: int = 5_000_000
-    max_redirects: int = 5
-    retry_max: float = 900.0
-    verify_tls: bool | str = True
-    images: bool = True
-    image_max_bytes: int = 3_000_000
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_none_is_empty)]
+MaybePath = Annotated[Path | None, BeforeValidator(_empty_is_none)]
+MaybeText = Annotated[str | None, BeforeValidator(_empty_is_none)]
+ThemeName = Literal[THEME_NAMES]  # core.theme_names holds the one list of names
+
+
+class _Section(BaseModel):
+    """A group of settings: unknown keys are refused, numbers written for text are text,
+    true/false is not a number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_truth_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, bool):
+            kinds = _types(cls.model_fields[info.field_name].annotation)
+            if bool not in kinds and kinds & {int, float}:
+                raise ValueError("should be a number, not true or false")
+        return value
+
+
+def _types(annotation: Any) -> set:
+    """The plain types a (possibly nested) annotation allows."""
+    args = get_args(annotation)
+    if not args:
+        return {annotation}
+    return set().union(*(_types(a) for a in args if not isinstance(a, FieldInfo)))
+
+
+class Station(_Section):
+    name: Text = Field("零工驿站", description="shown at the top left of every page")
+    hotline: Text = Field("", description='shown in the footer when set, e.g. "028-2333 1234"')
+    lang: Annotated[str, BeforeValidator(_lower)] = Field(
+        "zh-cn", description="zh-cn (Simplified) or zh-tw / zh-hk (Traditional glyph forms)")
+
+
+class Screen(_Section):
+    index: int = Field(1, ge=1, description="which screen of the room this box is (1 = first); "
+                       "see docs/programme.md")
+    count: int = Field(1, ge=1, description="how many screens share the listings "
+                       "(each shows its own share)")
+
+    @model_validator(mode="after")
+    def _index_within_count(self) -> Screen:
+        if self.index > self.count:
+            raise ValueError(f"index {self.index} is more than count {self.count}; "
+                             "index must be 1 to count (e.g. index: 2, count: 3)")
+        return self
+
+
+class Ticker(_Section):
+    enabled: bool = Field(False, description="a line scrolling along the footer (true or false)")
+    speed: float = Field(120.0, ge=1, description="pixels per second on a 1080-line screen "
+                         "(scaled to the screen), at least 1")
+    source: Literal["listings", "announcements"] = Field(
+        "listings", description="listings (the newest) or announcements (from the playlists)")
+
+
+class Display(_Section):
+    index: int = Field(0, ge=0, description="which monitor (0 = first)")
+    fullscreen: bool = Field(True, description="true, or false for a window")
+    size: tuple[Annotated[int, Field(ge=64)], Annotated[int, Field(ge=64)]] = Field(
+        (1920, 1080), description="window size when not fullscreen; page size for `render`; "
+        "two numbers of at least 64 such as [1920, 1080]")
+    rotation: Literal[0, 90, 180, 270] = Field(
+        0, description="0, 90, 180 or 270 for portrait-mounted TVs")
+    fps: int = Field(60, ge=1, le=240, description="frame rate while something moves "
+                     "(transitions), 1 to 240; idle costs nothing")
+    outputs: tuple[Annotated[int, Field(ge=0)], ...] = Field(
+        (), description="several HDMI outputs on one box, a list of monitor numbers such as "
+        "[0, 1]: one window each")
+
+
+class Pages(_Section):
+    cards_per_page: Annotated[Annotated[int, Field(ge=1, le=4)] | None,
+                              BeforeValidator(_auto_is_none)] = Field(
+        None, description="auto, or 1 to 4 (auto: 2 on a landscape TV, 2 on a portrait one)")
+    seconds: float = Field(12.0, ge=1, description="how long each page stays up, in seconds "
+                           "(at least 1)")
+    transition: Literal["crossfade", "slide", "none"] = Field(
+        "crossfade", description="crossfade, slide or none")
+    transition_seconds: float = Field(0.8, ge=0, le=10, description="how long a transition "
+                                      "takes, 0 to 10 seconds")
+
+
+class FontSettings(_Section):
+    path: MaybePath = Field(None, description="a .ttf/.otf/.ttc; found through fontconfig "
+                            "when empty")
+    index: int | None = Field(None, ge=0, description="the face inside a .ttc; chosen by "
+                              "language when empty")
+    bold_path: MaybePath = Field(None, description="a bold .ttf/.otf/.ttc; the regular face "
+                                 "when empty")
+    bold_index: int | None = Field(None, ge=0, description="the face inside the bold .ttc")
+
+
+class Status(_Section):
+    port: int = Field(8787, ge=0, le=65535, description="http://127.0.0.1:PORT/status, "
+                      "/metrics, /screenshot.png; 0 to 65535 (0: any free port)")
+    host: Annotated[str, BeforeValidator(lambda v: v or "127.0.0.1")] = Field(
+        "127.0.0.1", description="another address (0.0.0.0 = all) needs a token")
+    token: MaybeText = Field(None, repr=False, description="required unless host is loopback; "
+                             'send "Authorization: Bearer TOKEN"')
+
+
+class Playlog(_Section):
+    folder: Path = Field(Path("var/playlog"), description="one JSON Lines file per day of "
+                         "what was shown")
+    keep_days: int = Field(90, ge=1, description="older day files are deleted; at least 1")
+    screen: Text = Field("", description="this screen's name in the log; the host name "
+                         "when empty")
+
+
+def _header_pairs(value: Any) -> Any:
+    if value is None:
+        return ()
+    if isinstance(value, dict):
+        return tuple((str(k), "" if v is None else str(v)) for k, v in value.items())
+    if isinstance(value, tuple):  # already pairs (FeedSettings made in code)
+        return value
+    raise ValueError("should be a mapping of header name to value")
+
+
+class FeedSettings(_Section):
+    """One remote feed (see docs/feed.md); ``token`` is kept out of repr and logs."""
+
+    url: str = Field(description="http:// or https:// address of the feed")
+    interval: float = Field(300.0, ge=0.05, description="seconds between polls while the "
+                            "server answers")
+    format: Literal["auto", "json", "yaml", "jobposting"] = Field(
+        "auto", description="auto, json, yaml (our own schema) or jobposting (schema.org, "
+        "JSON-LD or HTML)")
+    headers: Annotated[tuple[tuple[str, str], ...], BeforeValidator(_header_pairs)] = Field(
+        (), description="extra request headers, a mapping such as {X-Station: 乐至}")
+    token: Text = Field("", repr=False, description='sent as "Authorization: Bearer ..."; '
+                        "never logged nor shown on /status")
+    token_env: Text = Field("", description="or: the name of an environment variable "
+                            "holding the token")
+    max_stale: float = Field(6 * 3600.0, ge=0, description="seconds of failing after which "
+                             "the staff badge warns (cached listings stay)")
+    connect_timeout: float = Field(5.0, ge=0.05, description="seconds to connect")
+    read_timeout: float = Field(15.0, ge=0.05, description="seconds of silence while reading")
+    deadline: float = Field(60.0, ge=0.1, description="seconds for a whole request, however "
+                            "slowly the bytes drip")
+    max_bytes: int = Field(5_000_000, ge=1024, description="a larger response is cut off "
+                           "and refused")
+    max_redirects: int = Field(5, ge=0, description="redirects followed")
+    retry_max: float = Field(900.0, ge=0.1, description="the longest wait between retries "
+                             "while the server fails")
+    verify_tls: bool | str = Field(True, description="false only for a test server; or a "
+                                   "path to a CA bundle")
+    images: bool = Field(True, description="download images named by listings (PNG/JPEG, "
+                         "image_max_bytes each)")
+    image_max_bytes: int = Field(3_000_000, ge=1024, description="largest image downloaded")
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, url: str) -> str:
+        url = url.strip()
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise ValueError("a feed url must start with http:// or https://")
+        return url
+
+
+def _feed_list(value: Any) -> Any:
+    if value in (None, ""):
+        return ()
+    if isinstance(value, dict | str):
+        value = [value]
+    if isinstance(value, list):
+        return [{"url": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
+class Config(_Section):
+    """config.yaml as written: every setting, its default, and what it means."""
+
+    station: Station = Field(default_factory=Station)
+    content: Path = Field(Path("playlists/jobs"), description="the drop folder staff put "
+                          "listing files in")
+    playlists: MaybePath = Field(Path("playlists"), description="playlist files (*.yaml) with "
+                                 "their schedules; see docs/programme.md")
+    screen: Screen = Field(default_factory=Screen)
+    ticker: Ticker = Field(default_factory=Ticker)
+    display: Display = Field(default_factory=Display)
+    pages: Pages = Field(default_factory=Pages)
+    theme: ThemeName = Field(DEFAULT_THEME, description=", ".join(THEME_NAMES))
+    font: FontSettings = Field(default_factory=FontSettings)
+    status: Status = Field(default_factory=Status)
+    playlog: Playlog = Field(default_factory=Playlog)
+    log_level: Annotated[Literal["debug", "info", "warning", "error"],
+                         BeforeValidator(_lower)] = Field(
+        "info", description="debug, info, warning or error")
+    feeds: Annotated[tuple[FeedSettings, ...], BeforeValidator(_feed_list)] = Field(
+        (), description="remote feeds of listings (see docs/feed.md), a list of feeds "
+        "each with a url")
+    cache_dir: Path = Field(Path("var/cache"), description="last good copy of each feed and "
+                            "its images")
+    watch: Literal["auto", "native", "poll"] = Field(
+        "auto", description="how the drop folder is watched: auto (native, polling when that "
+        "fails), native or poll")
+    staff_badge: bool = Field(True, description="a small on-screen note when files in the drop "
+                              "folder have errors (true or false)")
+    staff_badge_corner: Literal["top-left", "top-right", "bottom-left", "bottom-right"] = Field(
+        "bottom-right", description="top-left, top-right, bottom-left or bottom-right")
 
 
 @dataclass(frozen=True)
 class Settings:
-    station_name: str = DEFAULTS["station"]["name"]
-    hotline: str = ""
-    lang: str = "zh-cn"
-    content_dir: Path = Path("playlists/jobs")
-    display_index: int = 0
-    fullscreen: bool = True
-    size: tuple[int, int] = (1920, 1080)
-    rotation: int = 0
-    fps: int = 60
-    cards_per_page: int | None = None  # None = auto
-    page_seconds: float = 12.0
-    transition: str = "crossfade"
-    transition_seconds: float = 0.8
-    theme: str = "day"
-    font: FontSettings = field(default_factory=FontSettings)
-    status_port: int = 8787
-    status_host: str = "127.0.0.1"
-    status_token: str | None = field(default=None, repr=False)
-    playlog_dir: Path = Path("var/playlog")
-    playlog_keep_days: int = 90
-    screen_name: str = ""
-    log_level: str = "info"
-    feeds: tuple[FeedSettings, ...] = ()
-    cache_dir: Path = Path("var/cache")
-    playlists_dir: Path | None = None  # None: no playlists, every listing in turn
-    screen_index: int = 0  # 0-based here; 1-based in config.yaml
-    screen_count: int = 1
-    outputs: tuple[int, ...] = ()
-    ticker_enabled: bool = False
-    ticker_speed: float = 120.0
-    ticker_source: str = "listings"
-    watch: str = "auto"
-    staff_badge: bool = True
-    staff_badge_corner: str = "bottom-right"
+    """What the player reads: :class:`Config` with paths resolved and screens counted.
+
+    No defaults here: they live in :class:`Config`; build with :func:`from_dict`.
+    """
+
+    station_name: str
+    hotline: str
+    lang: str
+    content_dir: Path
+    display_index: int
+    fullscreen: bool
+    size: tuple[int, int]
+    rotation: int
+    fps: int
+    cards_per_page: int | None  # None = auto
+    page_seconds: float
+    transition: str
+    transition_seconds: float
+    theme: str
+    font: FontSettings
+    status_port: int
+    status_host: str
+    status_token: str | None = dataclasses.field(repr=False)
+    playlog_dir: Path
+    playlog_keep_days: int
+    screen_name: str
+    log_level: str
+    feeds: tuple[FeedSettings, ...]
+    cache_dir: Path
+    playlists_dir: Path | None  # None: no playlists, every listing in turn
+    screen_index: int  # 0-based here; 1-based in config.yaml
+    screen_count: int
+    outputs: tuple[int, ...]
+    ticker_enabled: bool
+    ticker_speed: float
+    ticker_source: str
+    watch: str
+    staff_badge: bool
+    staff_badge_corner: str
     config_path: Path | None = None
-    raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
-
-
-def _merge(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            out[key] = _merge(base[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def load(path: str | Path | None) -> Settings:
@@ -204,196 +316,218 @@ def load(path: str | Path | None) -> Settings:
         ConfigError: with file and line, when the file is present but wrong.
     """
     cfg_path = Path(path) if path else Path("config.yaml")
-    user: dict = {}
-    if cfg_path.exists():
-        try:
-            text = cfg_path.read_text(encoding="utf-8-sig")
-            doc = yamlsafe.load_one(text)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{cfg_path}: cannot read: {exc}") from exc
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            raise ConfigError(f"{cfg_path}{line}: not valid YAML: {exc}") from exc
-        except yamlsafe.YamlRefused as exc:
-            raise ConfigError(f"{cfg_path}:{exc.line}: {exc.en}") from exc
-        if doc is None:
-            doc = {}
-        if not isinstance(doc, dict):
-            raise ConfigError(f"{cfg_path}: the top level must be a mapping of settings")
-        user = doc
-    elif path:
-        raise ConfigError(f"{cfg_path}: no such file")
-    return from_dict(user, base_dir=cfg_path.resolve().parent, config_path=cfg_path)
+    if not cfg_path.exists():
+        if path:
+            raise ConfigError(f"{cfg_path}: no such file")
+        return from_dict({}, base_dir=cfg_path.resolve().parent, config_path=cfg_path)
+    doc = read_document(cfg_path)
+    return from_dict(doc, base_dir=cfg_path.resolve().parent, config_path=cfg_path)
+
+
+def read_document(cfg_path: Path) -> dict:
+    """The settings mapping written in ``cfg_path``, with lines; ConfigError when it is not one."""
+    try:
+        data = cfg_path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{cfg_path}: cannot read: {exc.strerror or exc}") from exc
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ConfigError(f"{cfg_path}:1: saved as UTF-16; save it as UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{cfg_path}:{line}: not UTF-8 text (saved as GBK?); "
+                          "save it as UTF-8") from None
+    try:
+        doc = yamlsafe.load_one(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc)
+        bad_line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+        if "\t" in bad_line:
+            what += " (use spaces, not tabs, to indent)"
+        raise ConfigError(f"{cfg_path}{where}: not valid YAML: {what}") from None
+    except yamlsafe.YamlRefused as exc:
+        raise ConfigError(f"{cfg_path}:{exc.line or 1}: {exc.en}") from None
+    if doc is None:
+        raise ConfigError(f"{cfg_path}:1: the file has no settings; write at least one "
+                          "(e.g. theme: day) or delete the file to run with the defaults")
+    if not isinstance(doc, dict):
+        line = getattr(doc, "line", 1)
+        raise ConfigError(f"{cfg_path}:{line}: the top level must be a mapping of settings "
+                          f"such as 'theme: day', not {_shown(doc)}")
+    return doc
 
 
 def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Settings:
-    merged = _merge(DEFAULTS, user)
+    """Validate ``user`` (a mapping as read from config.yaml) into :class:`Settings`.
+
+    Raises:
+        ConfigError: one located line per wrong value.
+    """
     where = str(config_path or "config.yaml")
+    try:
+        cfg = Config.model_validate(user)
+    except ValidationError as exc:
+        raise ConfigError(explain(exc, user, where)) from None
 
-    def fail(key: str, msg: str, node: Any = user) -> ConfigError:
-        line = node.line_of(key) if isinstance(node, yamlsafe.LocatedDict) else None
-        return ConfigError(f"{where}{':' + str(line) if line else ''}: {key}: {msg}")
-
-    def rel(p: Any) -> Path | None:
-        if p in (None, ""):
+    def rel(p: Path | None) -> Path | None:
+        if p is None:
             return None
-        q = Path(str(p)).expanduser()
-        return q if q.is_absolute() else (base_dir / q)
-
-    disp = merged["display"]
-    pages = merged["pages"]
-    font = merged["font"]
-    try:
-        size = tuple(int(v) for v in disp["size"])
-        if len(size) != 2 or min(size) < 64:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise fail("display", "size must be two numbers such as [1920, 1080]",
-                   user.get("display", user)) from None
-    rotation = int(disp["rotation"])
-    if rotation not in (0, 90, 180, 270):
-        raise fail("display", "rotation must be 0, 90, 180 or 270", user.get("display", user))
-    cpp = pages["cards_per_page"]
-    if cpp in (None, "auto"):
-        cpp = None
-    else:
         try:
-            cpp = int(cpp)
-        except (TypeError, ValueError):
-            cpp = 0
-        if not 1 <= cpp <= 4:
-            raise fail("pages", "cards_per_page must be auto or 1 to 4", user.get("pages", user))
-    if pages["transition"] not in ("crossfade", "slide", "none"):
-        raise fail("pages", "transition must be crossfade, slide or none", user.get("pages", user))
-    if merged["theme"] not in THEME_NAMES:
-        raise fail("theme", "must be day, night or large")
-    feeds = _feeds(merged["feeds"], user, fail, rel)
-    screen = merged["screen"] if isinstance(merged["screen"], dict) else {}
-    try:
-        screen_count = int(screen.get("count", 1))
-        screen_index = int(screen.get("index", 1))
-        if screen_count < 1 or not 1 <= screen_index <= screen_count:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise fail("screen", "index must be 1 to count (e.g. index: 2, count: 3)",
-                   user.get("screen", user)) from None
-    try:
-        outputs = tuple(int(v) for v in (disp.get("outputs") or ()))
-    except (TypeError, ValueError):
-        raise fail("display", "outputs must be a list of monitor numbers such as [0, 1]",
-                   user.get("display", user)) from None
-    ticker = merged["ticker"] if isinstance(merged["ticker"], dict) else {}
-    if ticker.get("source", "listings") not in ("listings", "announcements"):
-        raise fail("ticker", "source must be listings or announcements", user.get("ticker", user))
-    try:
-        ticker_speed = float(ticker.get("speed", 120))
-    except (TypeError, ValueError):
-        raise fail("ticker", "speed must be a number (pixels per second)", user.get("ticker", user)) from None
-    if merged["watch"] not in ("auto", "native", "poll"):
-        raise fail("watch", "must be auto, native or poll")
-    if merged["staff_badge_corner"] not in ("top-left", "top-right", "bottom-left", "bottom-right"):
-        raise fail("staff_badge_corner", "must be top-left, top-right, bottom-left or bottom-right")
+            q = p.expanduser()
+        except RuntimeError:
+            q = p
+        return q if q.is_absolute() else base_dir / q
+
+    disp = cfg.display
+    feeds = tuple(
+        f.model_copy(update={
+            "token": f.token or (os.environ.get(f.token_env, "") if f.token_env else ""),
+            "verify_tls": f.verify_tls if isinstance(f.verify_tls, bool)
+            else str(rel(Path(f.verify_tls))),
+        }) for f in cfg.feeds)
+    font = cfg.font.model_copy(update={"path": rel(cfg.font.path),
+                                       "bold_path": rel(cfg.font.bold_path)})
     return Settings(
-        station_name=str(merged["station"]["name"]),
-        hotline=str(merged["station"]["hotline"] or ""),
-        lang=str(merged["station"]["lang"]).lower(),
-        content_dir=rel(merged["content"]) or base_dir / "playlists/jobs",
-        display_index=int(disp["index"]),
-        fullscreen=bool(disp["fullscreen"]),
-        size=size,  # type: ignore[arg-type]
-        rotation=rotation,
-        fps=max(1, int(disp["fps"])),
-        cards_per_page=cpp,
-        page_seconds=max(1.0, float(pages["seconds"])),
-        transition=str(pages["transition"]),
-        transition_seconds=max(0.0, float(pages["transition_seconds"])),
-        theme=str(merged["theme"]),
-        font=FontSettings(
-            path=rel(font["path"]),
-            index=None if font["index"] is None else int(font["index"]),
-            bold_path=rel(font["bold_path"]),
-            bold_index=None if font["bold_index"] is None else int(font["bold_index"]),
-        ),
-        status_port=int(merged["status"]["port"]),
-        status_host=str(merged["status"]["host"] or "127.0.0.1"),
-        status_token=None if not merged["status"]["token"] else str(merged["status"]["token"]),
-        playlog_dir=rel(merged["playlog"]["folder"]) or base_dir / "var/playlog",
-        playlog_keep_days=max(1, int(merged["playlog"]["keep_days"])),
-        screen_name=str(merged["playlog"]["screen"] or ""),
-        log_level=str(merged["log_level"]),
+        station_name=cfg.station.name,
+        hotline=cfg.station.hotline,
+        lang=cfg.station.lang,
+        content_dir=rel(cfg.content),
+        display_index=disp.index,
+        fullscreen=disp.fullscreen,
+        size=disp.size,
+        rotation=disp.rotation,
+        fps=disp.fps,
+        cards_per_page=cfg.pages.cards_per_page,
+        page_seconds=cfg.pages.seconds,
+        transition=cfg.pages.transition,
+        transition_seconds=cfg.pages.transition_seconds,
+        theme=cfg.theme,
+        font=font,
+        status_port=cfg.status.port,
+        status_host=cfg.status.host,
+        status_token=cfg.status.token,
+        playlog_dir=rel(cfg.playlog.folder),
+        playlog_keep_days=cfg.playlog.keep_days,
+        screen_name=cfg.playlog.screen,
+        log_level=cfg.log_level,
         feeds=feeds,
-        cache_dir=rel(merged["cache_dir"]) or base_dir / "var/cache",
-        playlists_dir=rel(merged["playlists"]),
-        screen_index=screen_index - 1,
-        screen_count=max(screen_count, screen_index - 1 + len(outputs)),
-        outputs=outputs,
-        ticker_enabled=bool(ticker.get("enabled", False)),
-        ticker_speed=max(1.0, ticker_speed),
-        ticker_source=str(ticker.get("source", "listings")),
-        watch=str(merged["watch"]),
-        staff_badge=bool(merged["staff_badge"]),
-        staff_badge_corner=str(merged["staff_badge_corner"]),
+        cache_dir=rel(cfg.cache_dir),
+        playlists_dir=rel(cfg.playlists),
+        screen_index=cfg.screen.index - 1,
+        screen_count=max(cfg.screen.count, cfg.screen.index - 1 + len(disp.outputs)),
+        outputs=disp.outputs,
+        ticker_enabled=cfg.ticker.enabled,
+        ticker_speed=cfg.ticker.speed,
+        ticker_source=cfg.ticker.source,
+        watch=cfg.watch,
+        staff_badge=cfg.staff_badge,
+        staff_badge_corner=cfg.staff_badge_corner,
         config_path=config_path,
-        raw=merged,
     )
 
 
-def _feeds(entries: Any, user: dict, fail, rel) -> tuple[FeedSettings, ...]:
-    """The ``feeds:`` list, each entry merged over FEED_DEFAULTS and checked."""
-    import os
-    from urllib.parse import urlsplit
+# ----------------------------------------------------------------- messages
 
-    if entries in (None, ""):
-        return ()
-    if isinstance(entries, dict | str):
-        entries = [entries]
-    if not isinstance(entries, list):
-        raise fail("feeds", "must be a list of feeds, each with a url")
-    out = []
-    for n, entry in enumerate(entries, start=1):
-        node = entry if isinstance(entry, yamlsafe.LocatedDict) else user
-        if isinstance(entry, str):
-            entry = {"url": entry}
-        if not isinstance(entry, dict):
-            raise fail("feeds", f"entry {n} must be a mapping with a url")
-        unknown = set(entry) - set(FEED_DEFAULTS)
-        if unknown:
-            key = sorted(unknown, key=str)[0]
-            raise fail(key, f"unknown feed setting (known: {', '.join(FEED_DEFAULTS)})", node)
-        f = {**FEED_DEFAULTS, **entry}
-        url = str(f["url"] or "").strip()
-        if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
-            raise fail("url", "a feed url must start with http:// or https://", node)
-        if f["format"] not in FEED_FORMATS:
-            raise fail("format", f"must be one of {', '.join(FEED_FORMATS)}", node)
-        headers = f["headers"] or {}
-        if not isinstance(headers, dict):
-            raise fail("headers", "must be a mapping of header name to value", node)
-        token = str(f["token"] or "")
-        if not token and f["token_env"]:
-            token = os.environ.get(str(f["token_env"]), "")
-        verify = f["verify_tls"]
-        if not isinstance(verify, bool):
-            verify = str(rel(verify))
-        try:
-            out.append(FeedSettings(
-                url=url,
-                interval=max(0.05, float(f["interval"])),
-                format=str(f["format"]),
-                headers=tuple((str(k), str(v)) for k, v in headers.items()),
-                token=token,
-                max_stale=max(0.0, float(f["max_stale"])),
-                connect_timeout=max(0.05, float(f["connect_timeout"])),
-                read_timeout=max(0.05, float(f["read_timeout"])),
-                deadline=max(0.1, float(f["deadline"])),
-                max_bytes=max(1024, int(f["max_bytes"])),
-                max_redirects=max(0, int(f["max_redirects"])),
-                retry_max=max(0.1, float(f["retry_max"])),
-                verify_tls=verify,
-                images=bool(f["images"]),
-                image_max_bytes=max(1024, int(f["image_max_bytes"])),
-            ))
-        except (TypeError, ValueError):
-            raise fail("feeds", f"entry {n}: numbers expected for times and sizes", node) from None
-    return tuple(out)
+
+def explain(exc: ValidationError, doc: Any, where: str) -> str:
+    """One line per error: ``file:line:col: setting: what is wrong; what is allowed``."""
+    lines = []
+    for err in exc.errors(include_url=False):
+        place, setting, model, field = _locate(err["loc"], doc)
+        what = _problem(err, model, field)
+        lines.append((place, setting, f"{where}:{place[0]}:{place[1]}: {setting or '(top level)'}: {what}"))
+    lines.sort(key=lambda pair: pair[0])
+    out: dict[str, str] = {}  # one line per setting (a union gives one error per member)
+    for _, setting, text in lines:
+        out.setdefault(setting, text)
+    return "\n".join(out.values())
+
+
+def _locate(loc: tuple, doc: Any) -> tuple[tuple[int, int], str, type[BaseModel] | None, str | None]:
+    """Where ``loc`` points in the document, the setting's dotted name, and the model and
+    field name that setting belongs to (for the list of known keys and what is allowed)."""
+    node = doc
+    place = (getattr(doc, "line", None) or 1, getattr(doc, "column", None) or 1)
+    names: list[str] = []
+    model: type[BaseModel] | None = Config  # the model the next part of loc is a field of
+    owner: type[BaseModel] | None = None
+    field: str | None = None
+    for part in loc:
+        known = model is not None and part in model.model_fields
+        item = isinstance(part, int) and not isinstance(node, dict)  # a place in a list
+        if isinstance(node, dict) and part in node:
+            if isinstance(node, yamlsafe.LocatedDict):
+                place = (node.line_of(part) or place[0], node.column_of(part) or place[1])
+            node = node[part]
+        elif isinstance(node, list) and item and 0 <= part < len(node):
+            if isinstance(node, yamlsafe.LocatedList):
+                place = (node.item_lines[part], node.item_columns[part])
+            node = node[part]
+        elif not (item or known):
+            continue  # a tag pydantic adds inside a union (e.g. 'bool', 'str'), or '[key]'
+        else:
+            node = None  # a setting not written (a missing url)
+        if item:
+            names[-1:] = [f"{names[-1]}[{part + 1}]" if names else f"[{part + 1}]"]
+            if field is not None and model is None:
+                model = _submodel(owner.model_fields[field].annotation)[1] if owner else None
+            continue
+        names.append(str(part))
+        owner, field = model, str(part)
+        model = _submodel(model.model_fields[part].annotation)[0] if known else None
+    return place, ".".join(names), owner, field
+
+
+def _submodel(annotation: Any) -> tuple[type[BaseModel] | None, type[BaseModel] | None]:
+    """(the model a field is, the model its list items are), either may be None."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, None
+    for arg in get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return None, arg
+    return None, None
+
+
+def _problem(err: dict, owner: type[BaseModel] | None, field: str | None) -> str:
+    kind = err["type"]
+    got = err.get("input")
+    info = owner.model_fields.get(field) if owner is not None and field else None
+    if kind == "extra_forbidden":
+        known = list(owner.model_fields) if owner is not None else []
+        close = difflib.get_close_matches(str(field), known, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown setting{hint}; known here: {', '.join(known)}"
+    group = _submodel(info.annotation)[0] if info is not None else None
+    if group is not None and kind in ("model_type", "model_attributes_type", "dict_type"):
+        return (f"must be a group of settings ({', '.join(group.model_fields)}) written on "
+                f"the lines below it, not {_shown(got)}")
+    if kind == "invalid_key":
+        return "a setting's name must be a word"
+    if kind == "missing":
+        return "is required here" + (f"; {info.description}" if info and info.description else "")
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if group is not None:  # a check across the group's settings (screen.index <= count)
+        return msg
+    for before, after in (("Input should be ", "should be "), ("a valid tuple", "a list"),
+                          ("a valid list", "a list"), ("a valid dictionary", "a mapping")):
+        msg = msg.replace(before, after)
+    msg = re.sub(r" or instance of \w+|, unable to parse string as an? \w+", "", msg)
+    msg = re.sub(r"Input is not a valid path for <class '[\w.]+'>", "should be a path", msg)
+    allowed = f"; {info.description}" if info is not None and info.description else ""
+    return f"{msg} (got {_shown(got)}){allowed}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a group of settings"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,4 +1,4 @@
-"""Signals and shutdown: SIGTERM/SIGINT end the loop cleanly, SIGHUP reloads config.yaml.
+"""Signals and shutdown: SIGTERM/SIGINT end start-up or the loop cleanly, SIGHUP reloads config.yaml.
 
 Signal handlers run on the main thread between bytecodes; they only flip a flag
 or post a job to the frame loop, which does the real work between frames.
@@ -11,19 +11,23 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from . import config as config_mod
+if TYPE_CHECKING:  # config (pydantic) loads after the stop signals are caught
+    from .config import Settings
 
 log = logging.getLogger(__name__)
 
 
-def reload_job(path, adjust: Callable[[config_mod.Settings], config_mod.Settings],
+def reload_job(path, adjust: Callable[[Settings], Settings],
                notifier=None, target=None) -> Callable:
     """A job for ``player.post``: re-read config.yaml; keep the old settings when it is wrong.
 
     The loop runs the job with its (first) player; ``target`` is what takes the new
     settings when that is something else (the driver of several outputs).
     """
+
+    from . import config as config_mod
 
     def job(player) -> None:
         who = target if target is not None else player
@@ -33,7 +37,7 @@ def reload_job(path, adjust: Callable[[config_mod.Settings], config_mod.Settings
             try:
                 new = adjust(config_mod.load(path))
             except config_mod.ConfigError as exc:
-                log.error("config.yaml not reloaded, the old settings stay: %s", exc)
+                log.error("config.yaml not reloaded: %s (the old settings stay)", exc)
                 player._notify("config_reloaded", False)
                 return
             if new.content_dir != who.settings.content_dir:
@@ -53,17 +57,59 @@ def reload_job(path, adjust: Callable[[config_mod.Settings], config_mod.Settings
     return job
 
 
-def install_signals(player, on_hup: Callable[[], None] | None = None) -> None:
-    """SIGTERM and SIGINT stop the loop; SIGHUP calls ``on_hup`` (main thread only)."""
+class StopSignals:
+    """SIGTERM and SIGINT from the first moment of ``run``, so that a stop asked for
+    during start-up is never lost.
 
-    def stop(signum, _frame) -> None:
+    Until :meth:`hold`, nothing has been started that needs stopping (imports, settings,
+    fonts), and a stop ends the process at once (exit code 0). From :meth:`hold` on, a
+    stop is remembered, checked between the remaining steps, and passed on to the
+    player once it exists (:meth:`attach`). A context manager: the handlers that were
+    there before come back on exit.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._holding = False
+        self._player = None
+        self._before: dict = {}
+
+    def __enter__(self) -> StopSignals:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._before[sig] = signal.signal(sig, self._on_signal)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for sig, handler in self._before.items():
+            signal.signal(sig, handler)
+
+    def _on_signal(self, signum, _frame) -> None:
+        self.signum = signum
         log.info("%s: stopping", signal.Signals(signum).name)
-        player.stop()
+        if not self._holding:
+            log.info("stopped while starting up")
+            raise SystemExit(0)
+        if self._player is not None:
+            self._player.stop()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    if on_hup is not None:
-        signal.signal(signal.SIGHUP, lambda _s, _f: on_hup())
+    @property
+    def requested(self) -> bool:
+        return self.signum is not None
+
+    def hold(self) -> None:
+        """From now on a stop is remembered rather than ending the process at once."""
+        self._holding = True
+
+    def attach(self, player) -> None:
+        """From now on a stop goes to ``player``; one asked for already is passed on now."""
+        self._player = player
+        if self.requested:
+            player.stop()
+
+
+def install_reload(on_hup: Callable[[], None]) -> None:
+    """SIGHUP calls ``on_hup`` (main thread only)."""
+    signal.signal(signal.SIGHUP, lambda _s, _f: on_hup())
 
 
 def stop_all(stops: Iterable[Callable[[], None]], budget: float = 0.6, faults=None) -> list[str]:

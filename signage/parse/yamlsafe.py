@@ -32,14 +32,20 @@ class LocatedDict(dict):
     line: int | None = None
     column: int | None = None
     key_lines: dict
+    key_columns: dict
 
     def line_of(self, key: Any) -> int | None:
         return self.key_lines.get(key, self.line)
 
+    def column_of(self, key: Any) -> int | None:
+        return getattr(self, "key_columns", {}).get(key, self.column)
+
 
 class LocatedList(list):
     line: int | None = None
+    column: int | None = None
     item_lines: list
+    item_columns: list
 
 
 class _Guards:
@@ -101,6 +107,7 @@ class _Guards:
         data.line = node.start_mark.line + 1
         data.column = node.start_mark.column + 1
         data.key_lines = {}
+        data.key_columns = {}
         yield data
         self.flatten_mapping(node)
         for key_node, value_node in node.value:
@@ -113,11 +120,14 @@ class _Guards:
                 )
             data[key] = self.construct_object(value_node, deep=True)
             data.key_lines[key] = key_node.start_mark.line + 1
+            data.key_columns[key] = key_node.start_mark.column + 1
 
     def construct_located_sequence(self, node):
         data = LocatedList()
         data.line = node.start_mark.line + 1
+        data.column = node.start_mark.column + 1
         data.item_lines = [n.start_mark.line + 1 for n in node.value]
+        data.item_columns = [n.start_mark.column + 1 for n in node.value]
         yield data
         data.extend(self.construct_object(n, deep=True) for n in node.value)
 

@@ -89,6 +89,7 @@ class Player:
         self.store = ContentStore()
         self.step = 0
         self.running = False
+        self.stop_requested = False  # a stop before run() (SIGTERM during start-up) holds
         self.stats = Stats()
         self.screen: pygame.Surface | None = None
         self.cache: pages_mod.PageCache | None = None
@@ -226,6 +227,7 @@ class Player:
 
     def stop(self) -> None:
         """End the loop soon (safe from a signal handler); it ends within one idle wake-up."""
+        self.stop_requested = True
         self.running = False
 
     def post(self, item) -> None:
@@ -291,9 +293,9 @@ class Player:
     # ----------------------------------------------------------- the loop
 
     def run(self, max_seconds: float | None = None) -> None:
-        if self.screen is None:
+        if self.screen is None and not self.stop_requested:
             self.open_display()
-        self.running = True
+        self.running = not self.stop_requested
         started = time.monotonic()
         try:
             while self.running:

@@ -47,10 +47,12 @@ class Outputs:
             self.players.append(p)
         self.outputs = tuple(outputs)
         self.running = False
+        self.stop_requested = False  # a stop before run() (SIGTERM during start-up) holds
         self.faults = self.primary.faults
 
     def stop(self) -> None:
         """End the loop soon (SIGTERM, SIGINT)."""
+        self.stop_requested = True
         self.running = False
 
     def apply_settings(self, settings: Settings) -> None:
@@ -115,9 +117,9 @@ class Outputs:
         return min(waits)
 
     def run(self, max_seconds: float | None = None) -> None:
-        if self.primary.window is None:
+        if self.primary.window is None and not self.stop_requested:
             self.open_display()
-        self.running = True
+        self.running = not self.stop_requested
         started = time.monotonic()
         try:
             while self.running:
