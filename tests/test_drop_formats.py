@@ -145,7 +145,7 @@ def test_real_xlsx_with_dates_numbers_and_times(drop):
     assert second.expires == dt.date(2026, 12, 1)
     (bad,) = errors(result)
     assert (bad.where.line, bad.where.column) == (5, 4)
-    assert report.where_text(bad.where) == ("表.xlsx 第 5 行 D 列", "表.xlsx row 5, column D")
+    assert report.where_text(bad.where) == ("表.xlsx [Sheet] 第 5 行 D 列", "表.xlsx [Sheet] row 5, column D")
 
 
 def test_second_visible_sheet_is_read_and_named(drop):
