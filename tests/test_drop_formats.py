@@ -331,7 +331,7 @@ def test_validate_covers_every_format(drop, config_file, capsys):
     (drop.folder / "d.png").write_bytes(PNG)
     assert main(["--config", str(cfg), "validate", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["ok"] and out["files"] == 4 and out["listings"] == 3
+    assert out["ok"] and out["files"] == 4 and out["shown"] == len(out["listings"]) == 3
     drop("e.csv", "岗位,电话\n丁,1\n")
     assert main(["--config", str(cfg), "validate", str(drop.folder / "e.csv")]) == 1
     text = capsys.readouterr().out

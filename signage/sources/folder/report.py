@@ -13,9 +13,11 @@ import logging
 import os
 import tempfile
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from signage.core.model import Location, Problem, Severity, SourceResult
+from signage.core.store import without_duplicates
 
 from .table import column_name
 
@@ -58,6 +60,7 @@ def report_text(results: Mapping[str, SourceResult], stale: Collection[str] = ()
         stale: files that now have errors while the screens keep their last good content.
         now: the time written at the top (omitted when None, e.g. to compare reports).
     """
+    results = with_duplicates(results)
     bad = {k: r for k, r in results.items() if r.problems}
     if not bad:
         return None
@@ -91,6 +94,17 @@ def report_text(results: Mapping[str, SourceResult], stale: Collection[str] = ()
             lines += ["  " + line for line in problem_lines(problem)]
         lines.append("")
     return "\r\n".join(lines) + "\r\n"
+
+
+def with_duplicates(results: Mapping[str, SourceResult]) -> dict[str, SourceResult]:
+    """Each file's read with a problem added for every listing in it that repeats another's."""
+    _kept, duplicates = without_duplicates(x for k in sorted(results) for x in results[k].listings)
+    out = dict(results)
+    for problem in duplicates:
+        key = next((k for k in out if problem.where.source.split(" [")[0] == k), None)
+        if key is not None:
+            out[key] = replace(out[key], problems=(*out[key].problems, problem))
+    return out
 
 
 def _order(p: Problem) -> tuple:
