@@ -295,3 +295,18 @@ def test_validate_lists_every_listing_and_why_it_does_not_show(drop, config_file
     assert main(["--config", str(cfg), "validate", "--at", at]) == 1
     text = capsys.readouterr().out
     assert "去年的" in text and "已过截止日期" in text and "装卸工" in text and "160元/天" in text
+
+
+def test_an_unknown_column_gets_a_suggestion_of_its_own_field(drop):
+    result = load(drop("s.csv", "岗位,电活,薪金\n保安,13812345678,150元/天\n"))
+    by_col = {p.where.column: p for p in warnings(result)}
+    assert "是不是想写“电话”" in by_col[2].zh and "did you mean '电话'" in by_col[2].en
+    assert "是不是" not in by_col[3].zh  # no guess across fields
+
+
+def test_validate_names_a_yaml_entry_refused_for_an_error(drop, config_file, capsys):
+    cfg = config_file()
+    drop("y.yaml", "- 岗位: 好的\n  电话: 13812345678\n  工资: 150元/天\n- 岗位: 坏的\n  电话: 12\n")
+    assert main(["--config", str(cfg), "validate", "--json"]) == 1
+    rows = {x["title"]: x for x in json.loads(capsys.readouterr().out)["listings"]}
+    assert rows["坏的"]["why"] == "error" and rows["坏的"]["line"] == 4 and rows["好的"]["shows"]

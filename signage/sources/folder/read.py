@@ -194,7 +194,7 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
     except yamlsafe.YamlRefused as exc:
         return _unreadable(key, exc.zh, exc.en, exc.line)
 
-    listings, problems, hidden = [], [], []
+    listings, problems, hidden, rejected = [], [], [], []
     entries: list[tuple[object, int | None]] = []
     for doc in docs:
         if doc is None:
@@ -225,7 +225,11 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
         problems.extend(found)
         if listing is not None:
             listings.append(listing)
-    return SourceResult(key, tuple(listings), (), tuple(problems), ok=True, hidden_ids=tuple(hidden))
+        else:
+            title = next((str(v) for k, v in entry.items() if canonical_field(k) == "title"), "")
+            rejected.append((origin, title))
+    return SourceResult(key, tuple(listings), (), tuple(problems), ok=True, hidden_ids=tuple(hidden),
+                        rejected=tuple(rejected))
 
 
 HIDE_KEYS = ("hide", "hidden", "隐藏", "不显示")

@@ -18,7 +18,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from signage.core.model import Listing, Location, Problem, Severity, SourceResult
-from signage.parse.normalise import FIELD_ZH, canonical_field, listing_from_mapping
+from signage.parse.normalise import FIELD_ZH, canonical_field, listing_from_mapping, suggest_field
 
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 20_000
@@ -150,11 +150,13 @@ def _header_problems(cells: Sequence[Any], header: dict[int, str], source: str, 
     problems = []
     for i, c in enumerate(cells):
         if _filled(c) and i not in header:
+            hint = suggest_field(str(c))
             problems.append(Problem(
                 Location(source, line, i + 1),
-                f"不认识的列名“{c}”（{column_name(i + 1)} 列），这一列没有读取。可用的列名有："
-                + "、".join(FIELD_ZH.values()),
-                f"unknown column '{c}' (column {column_name(i + 1)}) ignored",
+                f"不认识的列名“{c}”（{column_name(i + 1)} 列），这一列没有读取。"
+                + (f"是不是想写“{hint}”？" if hint else "可用的列名有：" + "、".join(FIELD_ZH.values())),
+                f"unknown column '{c}' (column {column_name(i + 1)}) ignored"
+                + (f"; did you mean '{hint}'?" if hint else ""),
                 Severity.WARNING,
             ))
     if "title" not in {canonical_field(n) for n in header.values()}:
