@@ -156,6 +156,18 @@ def _fonts(settings):
         return None
 
 
+def _quiet_fonts(settings):
+    """The screen's fonts, or None (validate still checks the files without them)."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from signage.render import fonts
+
+    try:
+        return fonts.load(settings.font, settings.lang)
+    except fonts.FontError as exc:
+        log.warning("%s", exc)
+        return None
+
+
 def cmd_render(settings, args) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
@@ -268,6 +280,11 @@ def cmd_validate(settings, args) -> int:
         results += content.feed_cached_results(settings)
     snap = ContentStore().apply_many(results)  # the player's own merge: duplicates, hidden ids
     problems = list(snap.problems)
+    screen_fonts = _quiet_fonts(settings)
+    if screen_fonts is not None:  # characters the screens cannot draw
+        from signage.render.fonts import glyph_problems
+
+        problems += glyph_problems(snap.listings, screen_fonts.missing)
     if not args.paths and settings.playlists_dir is not None:  # the playlists too
         from signage.parse import playlists as playlist
 
@@ -358,7 +375,7 @@ def cmd_run(settings, args, stop) -> int:
         lifecycle.reload_job(config_path, adjust, ops.notifier, target=player)))
     if not stop.requested:
         player.load(content.initial_results(settings))
-    stops = [] if stop.requested else content.start_sources(settings, player.post)
+    stops = [] if stop.requested else content.start_sources(settings, player.post, fonts)
     try:
         if not stop.requested:
             player.open_display()
