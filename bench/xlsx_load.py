@@ -18,7 +18,7 @@ from pathlib import Path
 
 import openpyxl
 
-from signage.sources import folder
+from signage.sources.folder import read as folder
 
 
 def build(rows: int) -> bytes:

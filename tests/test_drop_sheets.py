@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from signage import schedule
-from signage.cli import main
-from signage.model import Location, Severity
+from signage.app.cli import main
+from signage.core import schedule
+from signage.core.model import Location, Severity
+from signage.core.store import ContentStore
+from signage.parse.normalise import canonical_field, listing_from_mapping, suggest_field
 from signage.render.badge import badge_state
-from signage.sources import feed, folder, report
-from signage.sources.normalise import canonical_field, listing_from_mapping, suggest_field
-from signage.store import ContentStore
+from signage.sources.feed import parse as feed
+from signage.sources.folder import read as folder
+from signage.sources.folder import report
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -177,14 +179,15 @@ def test_impossible_pay_is_an_error(pay, drop):
 
 
 def test_feed_nan_and_bare_amounts_are_not_drawn_silently():
-    body = b'[{"title": "A", "phone": "13812345678", "pay": NaN},' \
+    nan = feed.parse(b'[{"title": "A", "phone": "13812345678", "pay": NaN}]', "feed:http://127.0.0.1/x", "json")
+    assert not nan.ok and "NaN" in nan.problems[0].en  # the feed's answer is refused whole
+    body = b'[{"title": "A", "phone": "13812345678", "pay": "nan"},' \
            b' {"title": "B", "phone": "13812345678", "pay": 100000}]'
     result = feed.parse(body, "feed:http://127.0.0.1/x", "json")
     assert [x.title for x in result.listings] == ["B"]
     assert any("nan" in p.zh and "not shown" in p.en for p in result.problems)
-    b = result.listings[0]
     assert [p for p in result.problems if p.severity is Severity.WARNING and "100000" in p.zh]
-    assert b.pay_display == "100000元/月"
+    assert result.listings[0].pay_display == "100000元/月"
 
 
 @pytest.mark.parametrize(("pay", "settle", "shown"), [
@@ -283,8 +286,8 @@ def test_validate_lists_every_listing_and_why_it_does_not_show(drop, config_file
     assert rows["装卸工"]["shows"] and rows["装卸工"]["pay"] == "160元/天" and rows["装卸工"]["sheet"] == "招聘"
     assert rows["夜班保安"]["sheet"] == "夜班" and rows["夜班保安"]["row"] == 2
     # the count equals what the player's store and schedule put on screen at that instant
-    from signage import config
-    from signage.content import initial_results
+    from signage.app import config
+    from signage.app.content import initial_results
 
     settings = config.load(str(cfg))
     snap = ContentStore().apply_many(initial_results(settings))

@@ -106,8 +106,9 @@ def test_emoji_are_drawn_by_a_fallback_font_and_unknown_characters_left_out(font
 def test_undrawable_characters_are_reported_by_validate_and_in_the_report(drop, config_file, capsys, fonts):
     import json
 
-    from signage.cli import main
-    from signage.sources import folder, report
+    from signage.app.cli import main
+    from signage.sources.folder import read as folder
+    from signage.sources.folder import report
 
     cfg = config_file()
     drop("a.yaml", "岗位: 编织🧶手工\n电话: 13812345678\n工资: 2元/件\n")
