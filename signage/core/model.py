@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class PayUnit(StrEnum):
@@ -173,6 +174,13 @@ class Listing:
         """The numbers as drawn: ``138 1234 5678``, ``0832-5509876``, then a note (微信同号)."""
         shown = "  ".join(format_phone(p) for p in (self.phone, *self.more_phones) if p)
         return f"{shown}（{self.phone_note}）" if shown and self.phone_note else shown
+
+    @cached_property
+    def job(self) -> str:
+        """What makes two listings the same job on screen, whatever their ids: computed once,
+        as one string, whose hash Python keeps (the store compares 10,000 on every change)."""
+        return "\x1f".join(str(x) for x in (self.title, self.employer, self.pay_display, self.settlement,
+                                             self.phone, self.place, self.hours, self.starts, self.expires))
 
     def all_text(self) -> str:
         """Every string that may be drawn, for checking the font covers it."""

@@ -40,12 +40,6 @@ def _where(listing: Listing) -> str:
     return f"{where.source}{row}"
 
 
-def same_job(listing: Listing) -> tuple:
-    """What makes two listings the same job on screen, whatever their ids."""
-    return (listing.title, listing.employer, listing.pay_display, listing.settlement, listing.phone,
-            listing.place, listing.hours, listing.starts, listing.expires)
-
-
 def without_duplicates(listings: Iterable[Listing]) -> tuple[list[Listing], list[Problem]]:
     """The listings in order, each id and each job once, and a problem for every one left out.
 
@@ -56,10 +50,10 @@ def without_duplicates(listings: Iterable[Listing]) -> tuple[list[Listing], list
     by_id: dict[str, Listing] = {}
     by_job: dict[tuple, Listing] = {}
     for listing in listings:
-        first = by_id.get(listing.id) or by_job.get(same_job(listing))
+        first = by_id.get(listing.id) or by_job.get(listing.job)
         if first is not None:
             if not listing.origin.source.startswith(FEED_PREFIX):
-                if first.id == listing.id and same_job(first) != same_job(listing):
+                if first.id == listing.id and first.job != listing.job:
                     zh = (f"编号“{listing.id}”和 {_where(first)} 的招聘重复了，这一条没有显示。"
                           "请给两条招聘不同的编号")
                     en = f"id '{listing.id}' is also used by {first.origin}; this one is not shown"
@@ -69,7 +63,7 @@ def without_duplicates(listings: Iterable[Listing]) -> tuple[list[Listing], list
                 problems.append(Problem(listing.origin, zh, en, Severity.WARNING, "duplicate"))
             continue
         by_id[listing.id] = listing
-        by_job.setdefault(same_job(listing), listing)
+        by_job.setdefault(listing.job, listing)
         kept.append(listing)
     return kept, problems
 

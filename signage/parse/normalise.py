@@ -386,12 +386,12 @@ def read_phone(value: Any) -> tuple[str | None, bool]:
         return None, False
     if len(digits) in (7, 8) and digits[0] not in "01":
         return digits, False
+    if digits[0] == "1" and len(digits) == 11:  # a mobile: its first five digits decide
+        return (digits if _mobile_prefix_valid(digits[:5]) else None), False
     try:
         number = phonenumbers.parse(digits, "CN")
     except phonenumbers.NumberParseException:
         return None, False
-    if digits[0] == "1" and len(digits) == 11:  # a mobile: its first five digits decide
-        return (digits if _mobile_prefix_valid(digits[:5]) else None), False
     if digits[0] == "0" or digits.startswith(("400", "800")):
         return _canonical(number), False
     if 9 <= len(digits) <= 11:  # a landline without its 0
