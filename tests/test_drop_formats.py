@@ -168,8 +168,12 @@ def test_not_really_xlsx(drop):
     result = load(path)
     assert not result.ok and "另存为" in result.problems[0].zh
     xls = drop.folder / "old.xls"
-    xls.write_bytes(b"\xd0\xcf\x11\xe0")
+    xls.write_bytes(b"\xd0\xcf\x11\xe0")  # cut short
     result = load(xls)
+    assert not result.ok and "另存为" in result.problems[0].zh
+    doc = drop.folder / "old.et"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0")
+    result = load(doc)
     assert result.ok and result.problems[0].severity is Severity.WARNING and ".xlsx" in result.problems[0].zh
 
 

@@ -50,7 +50,7 @@ def _check(result: SourceResult) -> None:
 
 
 @SETTINGS
-@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".yaml", ".csv", ".xlsx", ".png", ".jpg"]))
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".yaml", ".csv", ".xlsx", ".xls", ".png", ".jpg"]))
 def test_arbitrary_bytes_never_raise(data, suffix):
     path = _DIR / f"fuzz{suffix}"
     path.write_bytes(data)

@@ -313,3 +313,13 @@ def test_validate_names_a_yaml_entry_refused_for_an_error(drop, config_file, cap
     assert main(["--config", str(cfg), "validate", "--json"]) == 1
     rows = {x["title"]: x for x in json.loads(capsys.readouterr().out)["listings"]}
     assert rows["坏的"]["why"] == "error" and rows["坏的"]["line"] == 4 and rows["好的"]["shows"]
+
+
+def test_an_old_xls_workbook_is_read(drop):
+    (path,) = copy_in(drop, "old_format.xls")
+    result = load(path)
+    assert not errors(result), result.problems
+    (listing,) = result.listings
+    assert (listing.title, listing.employer, listing.phone, listing.pay_display) == (
+        "搬运工", "川中物流", "13512345678", "180元/天")
+    assert listing.origin == Location("old_format.xls [招聘]", 3)

@@ -24,7 +24,7 @@ from .table import column_name
 log = logging.getLogger(__name__)
 
 REPORT_NAME = "_错误报告.txt"
-TABLE_SUFFIXES = (".csv", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")
 
 
 def where_text(where: Location) -> tuple[str, str]:

@@ -208,8 +208,11 @@ def load_csv_text(text: str, key: str, base_dir: str | None = None) -> SourceRes
 
 # ------------------------------------------------------------------ Excel
 
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # old Excel .xls files
+
+
 def load_xlsx_bytes(data: bytes, key: str, base_dir: str | None = None) -> SourceResult:
-    """Every visible sheet that has a header row; hidden sheets are skipped.
+    """Every visible sheet that has a header row (of an .xlsx or an old .xls); hidden sheets are skipped.
 
     Read with python-calamine: ten times faster than openpyxl on a 10,000-row sheet
     (bench/xlsx_load.py), and it reports merged cells, which openpyxl's fast read-only
@@ -219,17 +222,20 @@ def load_xlsx_bytes(data: bytes, key: str, base_dir: str | None = None) -> Sourc
     def refused(zh: str, en: str) -> SourceResult:
         return SourceResult(key, problems=(Problem(Location(key), zh, en),), ok=False)
 
-    not_xlsx = ("这不是有效的 Excel（.xlsx）文件，可能是旧的 .xls 改了名、设了密码或文件已损坏。"
+    not_xlsx = ("这不是有效的 Excel 文件，可能设了密码、改错了扩展名或文件已损坏。"
                 "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿 (*.xlsx)”",
-                "not a valid .xlsx workbook (an old .xls renamed, password-protected or damaged); "
+                "not a valid Excel workbook (password-protected, misnamed or damaged); "
                 "open it and save as 'Excel Workbook (*.xlsx)'")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+    if data.startswith(b"PK"):  # .xlsx: a zip, whose unpacked size is checked before reading
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return refused(*not_xlsx)
+        if unpacked > MAX_XLSX_UNPACKED:
+            return refused("这个 Excel 文件解开后太大，已拒绝读取", "the workbook unpacks to too much data; refused")
+    elif not data.startswith(OLE2_MAGIC):  # an old .xls (or an .xlsx named .xls, and back)
         return refused(*not_xlsx)
-    if unpacked > MAX_XLSX_UNPACKED:
-        return refused("这个 Excel 文件解开后太大，已拒绝读取", "the workbook unpacks to too much data; refused")
 
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
