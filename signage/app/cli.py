@@ -230,7 +230,7 @@ WHY_ZH = {"expired": "已过截止日期", "not yet valid": "还没到开始日�
 def listing_rows(results, snap, today: dt.date) -> list[dict]:
     """Every listing found, in the store's order: where, what is drawn, and whether it shows now."""
     from signage.core.model import FEED_PREFIX
-    from signage.sources.folder.report import where_text
+    from signage.sources.folder.report import TABLE_SUFFIXES, where_text
 
     on = {id(x) for x in snap.listings}
     hidden = {i for r in results for i in r.hidden_ids}
@@ -238,7 +238,7 @@ def listing_rows(results, snap, today: dt.date) -> list[dict]:
 
     def row(where, title: str, pay: str, shows: bool, why: str | None, when: dt.date | None = None):
         source, _, sheet = where.source.partition(" [")
-        table = source.lower().endswith((".csv", ".xlsx", ".xls"))
+        table = source.lower().endswith(TABLE_SUFFIXES)
         zh = WHY_ZH.get(why, "") + (f" {when}" if when else "")
         rows.append({"file": source, "sheet": sheet.rstrip("]") or None,
                      "row": where.line if table else None, "line": None if table else where.line,

@@ -15,8 +15,6 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from signage.core.model import Listing, Location, Problem, Severity, SourceResult
 from signage.parse.normalise import FIELD_ZH, canonical_field, listing_from_mapping, suggest_field
 
@@ -27,8 +25,12 @@ Row = tuple[int, Sequence[Any]]  # (1-based line or row number, cell values)
 
 
 def column_name(col: int) -> str:
-    """``3`` -> ``"C"``: how Excel and WPS name a column."""
-    return get_column_letter(col)
+    """``3`` -> ``"C"``, ``27`` -> ``"AA"``: how Excel and WPS name a column."""
+    name = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
 
 
 def rows_to_result(key: str, rows: Iterable[Row], source: str | None = None,
