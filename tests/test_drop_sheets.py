@@ -323,3 +323,10 @@ def test_an_old_xls_workbook_is_read(drop):
     assert (listing.title, listing.employer, listing.phone, listing.pay_display) == (
         "搬运工", "川中物流", "13512345678", "180元/天")
     assert listing.origin == Location("old_format.xls [招聘]", 3)
+
+
+def test_same_file_names_in_two_folders_are_two_listings(drop):
+    drop("城北/招聘.yaml", "岗位: 保洁\n电话: 13812345678\n工资: 3000元/月\n")
+    drop("城南/招聘.yaml", "岗位: 保安\n电话: 13912345678\n工资: 3500元/月\n")
+    snap = ContentStore().apply_many(folder.scan(drop.folder).values())
+    assert sorted(x.title for x in snap.listings) == ["保安", "保洁"] and not snap.problems

@@ -205,7 +205,6 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
             entries.extend(zip(doc, lines, strict=False))
         else:
             entries.append((doc, getattr(doc, "line", None)))
-    stem = Path(key).stem
     for n, (entry, line) in enumerate(entries, start=1):
         origin = Location(key, line)
         if not isinstance(entry, dict):
@@ -220,7 +219,8 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
             entry = copy.copy(entry)
             for k in [k for k in entry if str(k).strip().lower() in HIDE_KEYS]:
                 del entry[k]
-        default_id = stem if len(entries) == 1 else f"{stem}#{n}"
+        # the file's path in the folder, so that a/x.yaml and b/x.yaml never share an id
+        default_id = key if len(entries) == 1 else f"{key}#{n}"
         line_of = entry.line_of if isinstance(entry, yamlsafe.LocatedDict) else None
         listing, found = listing_from_mapping(entry, origin, default_id, line_of, base_dir)
         problems.extend(found)
