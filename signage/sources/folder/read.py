@@ -196,6 +196,7 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
         return _unreadable(key, exc.zh, exc.en, exc.line)
 
     listings, problems, hidden, rejected = [], [], [], []
+    stem = Path(key).with_suffix("").as_posix()
     entries: list[tuple[object, int | None]] = []
     for doc in docs:
         if doc is None:
@@ -219,8 +220,8 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
             entry = copy.copy(entry)
             for k in [k for k in entry if str(k).strip().lower() in HIDE_KEYS]:
                 del entry[k]
-        # the file's path in the folder, so that a/x.yaml and b/x.yaml never share an id
-        default_id = key if len(entries) == 1 else f"{key}#{n}"
+        # the file's path in the folder without .yaml: a/x.yaml and b/x.yaml never share an id
+        default_id = stem if len(entries) == 1 else f"{stem}#{n}"
         line_of = entry.line_of if isinstance(entry, yamlsafe.LocatedDict) else None
         listing, found = listing_from_mapping(entry, origin, default_id, line_of, base_dir)
         problems.extend(found)
