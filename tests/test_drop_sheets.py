@@ -330,3 +330,25 @@ def test_same_file_names_in_two_folders_are_two_listings(drop):
     drop("城南/招聘.yaml", "岗位: 保安\n电话: 13912345678\n工资: 3500元/月\n")
     snap = ContentStore().apply_many(folder.scan(drop.folder).values())
     assert sorted(x.title for x in snap.listings) == ["保安", "保洁"] and not snap.problems
+
+
+def test_an_employer_merged_down_its_rows_counts_for_each(drop):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["岗位", "单位", "工资", "电话"])
+    ws.append(["切配", "老码头火锅", "150元/天", 13812345671])
+    ws.append(["传菜", None, "130元/天", 13812345672])
+    ws.append(["洗碗", None, "120元/天", 13812345673])
+    ws.merge_cells("B2:B4")
+    wb.save(drop.folder / "merged.xlsx")
+    result = load(drop.folder / "merged.xlsx")
+    assert [x.employer for x in result.listings] == ["老码头火锅"] * 3
+
+
+def test_a_two_row_header_in_csv_reads_the_lower_names(drop):
+    result = load(drop("h.csv", "岗位,工资,联系方式,\n,,联系人,手机号码\n保安,150元/天,王姐,13712345678\n"))
+    assert not result.problems, result.problems
+    (x,) = result.listings
+    assert (x.contact, x.phone) == ("王姐", "13712345678")

@@ -444,10 +444,10 @@ def read_phones(value: Any) -> tuple[list[str], str, list[tuple[str, str, Severi
                              "or a landline with its area code, e.g. 0832-5509876", Severity.ERROR))
             continue
         if restored:
-            said.append((f"电话“{_text(part)}”前面少了 0（Excel 把开头的 0 去掉了），已按 {phone} 显示。"
-                         "请把这一列设为“文本”格式，再输入号码",
-                         f"phone '{_text(part)}' lost its leading 0 in Excel; shown as {phone}. "
-                         "Format the column as Text", Severity.WARNING))
+            said.append((f"电话“{_text(part)}”前面少了区号的 0（多半是 Excel 把开头的 0 去掉了），"
+                         f"已按 {phone} 显示。在 Excel 里请把这一列设为“文本”格式，再输入号码",
+                         f"phone '{_text(part)}' lost the 0 of its area code (Excel drops it); shown "
+                         f"as {phone}. In Excel, format the column as Text", Severity.WARNING))
         if phone not in numbers:
             numbers.append(phone)
     return numbers, note, said
