@@ -352,3 +352,20 @@ def test_a_two_row_header_in_csv_reads_the_lower_names(drop):
     assert not result.problems, result.problems
     (x,) = result.listings
     assert (x.contact, x.phone) == ("王姐", "13712345678")
+
+
+def test_a_filled_sheet_without_a_header_is_named_and_blank_sheets_are_not(drop):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["岗位", "电话", "工资"])
+    wb.active.append(["保安", 13812345678, "150元/天"])
+    typo = wb.create_sheet("夜班")
+    typo.append(["职务名", "电活"])
+    typo.append(["夜班保安", 13812345679])
+    wb.create_sheet("Sheet3")
+    wb.save(drop.folder / "w.xlsx")
+    result = load(drop.folder / "w.xlsx")
+    assert [x.title for x in result.listings] == ["保安"]
+    (p,) = result.problems
+    assert p.where.source == "w.xlsx [夜班]" and "没有读取" in p.zh and p.severity is Severity.WARNING

@@ -109,8 +109,8 @@ def with_duplicates(results: Mapping[str, SourceResult],
         more += glyph_problems((x for r in results.values() for x in r.listings), missing_glyphs)
     out = dict(results)
     for problem in more:
-        key = next((k for k in out if problem.where.source.split(" [")[0] == k), None)
-        if key is not None:
+        key = problem.where.source.split(" [")[0]
+        if key in out:
             out[key] = replace(out[key], problems=(*out[key].problems, problem))
     return out
 

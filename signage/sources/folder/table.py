@@ -249,9 +249,9 @@ def load_xlsx_bytes(data: bytes, key: str, base_dir: str | None = None) -> Sourc
     try:
         visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
         for name in visible:
-            sheet = book.get_sheet_by_name(name)
-            source = f"{key} [{name}]"
-            results.append(rows_to_result(key, sheet_rows(sheet), source, base_dir, name))
+            rows = list(sheet_rows(book.get_sheet_by_name(name)))
+            if any(_filled(c) for _line, cells in rows for c in cells):  # blank sheets: Sheet2, Sheet3
+                results.append(rows_to_result(key, rows, f"{key} [{name}]", base_dir, name))
     except Exception as exc:
         return refused(f"Excel 文件读到一半出错（{type(exc).__name__}），请重新另存为 .xlsx",
                        f"the workbook could not be read ({exc}); save it again as .xlsx")
@@ -259,9 +259,12 @@ def load_xlsx_bytes(data: bytes, key: str, base_dir: str | None = None) -> Sourc
         book.close()
     with_header = [r for r in results if r.ok]
     if not with_header:
-        return results[0] if results else refused("Excel 文件里没有工作表", "the workbook has no sheets")
+        return results[0] if results else refused("Excel 文件里没有填内容的工作表", "the workbook has no filled sheet")
     listings = tuple(x for r in with_header for x in r.listings)
-    problems = tuple(p for r in with_header for p in r.problems)
+    problems = tuple(p for r in with_header for p in r.problems) + tuple(
+        Problem(p.where, p.zh + "。这张工作表没有读取；如果它不是招聘，可以把它隐藏",
+                p.en + "; this sheet was not read (hide it if it holds no listings)", Severity.WARNING)
+        for r in results if not r.ok for p in r.problems)
     rejected = tuple(x for r in with_header for x in r.rejected)
     return SourceResult(key, listings, (), problems, ok=True, rejected=rejected)
 
