@@ -266,6 +266,8 @@ def cmd_validate(settings, args) -> int:
     from signage.core.store import ContentStore
     from signage.sources.folder import read as folder
 
+    from . import content
+
     results = []
     targets = [Path(p) for p in args.paths] or [settings.content_dir]
     for target in targets:
