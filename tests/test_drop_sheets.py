@@ -369,3 +369,11 @@ def test_a_filled_sheet_without_a_header_is_named_and_blank_sheets_are_not(drop)
     assert [x.title for x in result.listings] == ["保安"]
     (p,) = result.problems
     assert p.where.source == "w.xlsx [夜班]" and "没有读取" in p.zh and p.severity is Severity.WARNING
+
+
+def test_nested_values_never_reach_the_screen_as_python_text():
+    """Found by hypothesis: ``{'岗位': [None], '日薪': {'岗位': inf}}`` was drawn as "{'岗位': inf}"."""
+    listing, problems = one({"岗位": [None], "日薪": {"岗位": float("inf")}, "电话": "13812345678"})
+    assert listing is None and any("工资的写法看不懂" in p.zh for p in problems)
+    listing, problems = one({"岗位": "保安", "工资": "150元/天", "电话": "13812345678", "地点": {"a": 1}})
+    assert listing.place == "" and any("地点" in p.zh for p in problems)

@@ -270,6 +270,10 @@ def read_pay(value: Any, settlement: Settlement | None, column: str = ""
         return None, "", [(f"工资“{raw}”是负数，这条招聘不会显示", f"pay '{raw}' is negative; not shown",
                            Severity.ERROR)]
     pay, bare = _parse_pay(value)
+    if pay is None and isinstance(value, Mapping):
+        return None, "", [("工资的写法看不懂，这条招聘不会显示。请写成 150元/天 或 3000-4500元/月",
+                           "pay written in a form that cannot be read; not shown. Write e.g. 150元/天",
+                           Severity.ERROR)]
     if pay is None:
         text = raw
         if re.search(r"\d", text):
@@ -550,7 +554,9 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
-    return " ".join(str(value).split()) if not isinstance(value, list) else "，".join(map(str, value))
+    if isinstance(value, list | tuple):
+        return "，".join(_text(v) for v in value if v is not None and _text(v))
+    return " ".join(str(value).split())
 
 
 def _blank(value: Any) -> bool:
@@ -597,6 +603,10 @@ def listing_from_mapping(
             hint_en = f"; did you mean '{hint}'?" if hint else "."
             problem(key, f"不认识的字段“{key}”，已忽略{hint_zh}", f"unknown field '{key}' ignored{hint_en}",
                     Severity.WARNING)
+            continue
+        if isinstance(value, Mapping) and canon != "pay":
+            problem(key, f"字段“{key}”的内容看不懂（应是一段文字），已忽略",
+                    f"field '{key}' holds a mapping, not text; ignored", Severity.WARNING)
             continue
         if canon == "requirements":  # several requirement columns (年龄要求, 学历, 性别) add up
             label = _key(key) if _key(key) in _LABELLED_REQUIREMENTS else ""
