@@ -175,11 +175,8 @@ FALLBACK_FONTS = (
 
 
 def find_fallbacks() -> tuple[FontFace, ...]:
-    found = [FontFace(Path(p), 0) for p in FALLBACK_FONTS if Path(p).exists()]
-    symbola = fc_match("Symbola")
-    if symbola and "symbola" in symbola.path.name.lower() and symbola not in found:
-        found.insert(0, symbola)
-    return tuple(found)
+    """The fallback fonts installed here (known paths: no fontconfig call, start-up stays quick)."""
+    return tuple(FontFace(Path(p), 0) for p in FALLBACK_FONTS if Path(p).exists())
 
 
 class Glyphs:
