@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(python3 python3-venv fontconfig fonts-noto-cjk)
+packages=(python3 python3-venv fontconfig fonts-noto-cjk fonts-symbola)  # symbola: emoji and symbols
 if [ "${1:-}" = "--test" ]; then
     packages+=(zbar-tools libzbar0)   # decoding QR codes from rendered pages in the tests
 fi

@@ -59,5 +59,6 @@ def report_of(folder: Path) -> str | None:
 
 
 def listing_yaml(title: str, phone: str = "13812345678", **more: str) -> str:
+    more = {"工资": "150元/天", **more}
     lines = [f"岗位: {title}", f"电话: {phone}"] + [f"{k}: {v}" for k, v in more.items()]
     return "\n".join(lines) + "\n"

@@ -145,7 +145,7 @@ def test_real_xlsx_with_dates_numbers_and_times(drop):
     assert second.expires == dt.date(2026, 12, 1)
     (bad,) = errors(result)
     assert (bad.where.line, bad.where.column) == (5, 4)
-    assert report.where_text(bad.where) == ("表.xlsx 第 5 行 D 列", "表.xlsx row 5, column D")
+    assert report.where_text(bad.where) == ("表.xlsx [Sheet] 第 5 行 D 列", "表.xlsx [Sheet] row 5, column D")
 
 
 def test_second_visible_sheet_is_read_and_named(drop):
@@ -168,8 +168,12 @@ def test_not_really_xlsx(drop):
     result = load(path)
     assert not result.ok and "另存为" in result.problems[0].zh
     xls = drop.folder / "old.xls"
-    xls.write_bytes(b"\xd0\xcf\x11\xe0")
+    xls.write_bytes(b"\xd0\xcf\x11\xe0")  # cut short
     result = load(xls)
+    assert not result.ok and "另存为" in result.problems[0].zh
+    doc = drop.folder / "old.et"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0")
+    result = load(doc)
     assert result.ok and result.problems[0].severity is Severity.WARNING and ".xlsx" in result.problems[0].zh
 
 
@@ -331,7 +335,7 @@ def test_validate_covers_every_format(drop, config_file, capsys):
     (drop.folder / "d.png").write_bytes(PNG)
     assert main(["--config", str(cfg), "validate", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["ok"] and out["files"] == 4 and out["listings"] == 3
+    assert out["ok"] and out["files"] == 4 and out["shown"] == len(out["listings"]) == 3
     drop("e.csv", "岗位,电话\n丁,1\n")
     assert main(["--config", str(cfg), "validate", str(drop.folder / "e.csv")]) == 1
     text = capsys.readouterr().out

@@ -468,3 +468,15 @@ def test_a_deleted_file_still_leaves_the_screens(watched):
     eventually(lambda: shown.titles() == ["要删掉"])
     (root / "a.yaml").unlink()
     eventually(lambda: shown.titles() == [] and "a.yaml" not in shown.sources(), timeout=5.0)
+
+
+def test_the_report_names_characters_no_font_can_draw_and_duplicates(watched, fonts):
+    from signage.render.fonts import Glyphs
+
+    root, shown, start = watched
+    start(missing_glyphs=Glyphs(fonts.regular_face, fonts.fallback_faces).missing)
+    (root / "a.yaml").write_text("岗位: 编织🧶手工\n电话: 13812345678\n工资: 2元/件\n", encoding="utf-8")
+    (root / "b.csv").write_text("岗位,电话,工资\n编织🧶手工,13812345678,2元/件\n", encoding="utf-8")
+    text = eventually(lambda: (t := report_of(root)) and "🧶" in t and "重复" in t and t)
+    assert "a.yaml 第 1 行" in text and "b.csv 第 2 行" in text
+    assert len(shown.snapshot.listings) == 1

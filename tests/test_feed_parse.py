@@ -109,6 +109,7 @@ def test_folder_hide_entries(drop):
           hide: false
           title: 保洁员
           phone: "13812345678"
+          pay: 150元/天
     """)
     result = folder.load_file(drop.folder / "hide.yaml", drop.folder)
     assert result.hidden_ids == ("feed-1", "feed-2")

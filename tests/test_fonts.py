@@ -73,3 +73,48 @@ def test_the_player_refuses_to_start_without_a_chinese_font(config_file):
                           cwd=root, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "cannot draw Chinese" in proc.stderr and "不能显示中文" in proc.stderr
+
+
+def _ink(surface: pygame.Surface) -> int:
+    return sum(1 for x in range(surface.get_width()) for y in range(surface.get_height())
+               if surface.get_at((x, y))[:3] != (255, 255, 255))
+
+
+def test_emoji_are_drawn_by_a_fallback_font_and_unknown_characters_left_out(fonts):
+    if not fonts.fallback_faces:
+        pytest.skip("no fallback font (scripts/setup.sh installs fonts-symbola)")
+    assert fonts.missing("烧烤🔥帮工👍★😀") == set()
+
+    def drawn(text: str, font=None) -> pygame.Surface:
+        surface = pygame.Surface((200, 100))
+        surface.fill((255, 255, 255))
+        if font is None:
+            fonts.draw(surface, (10, 70), text, 60, (0, 0, 0))
+        else:
+            font.render_to(surface, (10, 10), text, fgcolor=(0, 0, 0), size=60)
+        return surface
+
+    fire = drawn("🔥")
+    assert _ink(fire) > 200
+    box = drawn("🔥", fonts.font(False))  # what the CJK font alone would draw: an empty box
+    assert pygame.image.tobytes(fire, "RGB") != pygame.image.tobytes(box, "RGB")
+    assert fonts.missing("🧶") == {"🧶"}  # no font here has it: nothing drawn, no box
+    assert _ink(drawn("🧶")) == 0 and fonts.width("🧶", 60) == 0
+    assert fonts.width("帮🧶工", 60) == fonts.width("帮工", 60)
+
+
+def test_undrawable_characters_are_reported_by_validate_and_in_the_report(drop, config_file, capsys, fonts):
+    import json
+
+    from signage.app.cli import main
+    from signage.sources.folder import read as folder
+    from signage.sources.folder import report
+
+    cfg = config_file()
+    drop("a.yaml", "岗位: 编织🧶手工\n电话: 13812345678\n工资: 2元/件\n")
+    assert main(["--config", str(cfg), "validate", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    (glyphs,) = [p for p in out["problems"] if p["code"] == "glyphs"]
+    assert "🧶" in glyphs["zh"] and glyphs["file"] == "a.yaml"
+    text = report.report_text(folder.scan(drop.folder), missing_glyphs=fonts.missing)
+    assert "🧶" in text and "省略" in text

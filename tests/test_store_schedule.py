@@ -65,7 +65,7 @@ def test_version_changes_only_when_content_does(drop):
 
 def test_pages_cycle_on_the_wall_clock(drop):
     for i in range(5):
-        drop(f"job{i}.yaml", GOOD)
+        drop(f"job{i}.yaml", GOOD.replace("厨房帮工", f"厨房帮工{i}"))  # five jobs, not one job five times
     snap = ContentStore().apply_many(folder.scan(drop.folder).values())
     prog = schedule.Programme(cards_per_page=2, seconds=10)
     t0 = dt.datetime(2026, 11, 29, 9, 0, 0).timestamp()

@@ -4,7 +4,7 @@ from signage.sources.folder.read import load_yaml_text
 
 
 def test_chinese_colons_after_field_names_are_accepted():
-    result = load_yaml_text("岗位：服务员\n电话：13812345678\n说明: 工作时间：8点\n", "a.yaml")
+    result = load_yaml_text("岗位：服务员\n电话：13812345678\n工资：150元/天\n说明: 工作时间：8点\n", "a.yaml")
     assert result.problems == ()
     (listing,) = result.listings
     assert (listing.title, listing.phone, listing.description) == ("服务员", "13812345678", "工作时间：8点")

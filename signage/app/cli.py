@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check listing files and explain what is wrong")
     validate.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
     validate.add_argument("--json", action="store_true", help="machine-readable output")
+    validate.add_argument("--at", type=_instant, help="say what shows at this time (default: now)")
 
     report = sub.add_parser("report", help="how often each listing and employer was shown")
     report.add_argument("--from", dest="start", type=_date, help="first day, e.g. 2026-11-01 "
@@ -155,6 +156,18 @@ def _fonts(settings):
         return None
 
 
+def _quiet_fonts(settings):
+    """The screen's fonts, or None (validate still checks the files without them)."""
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from signage.render import fonts
+
+    try:
+        return fonts.load(settings.font, settings.lang)
+    except fonts.FontError as exc:
+        log.warning("%s", exc)
+        return None
+
+
 def cmd_render(settings, args) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     import pygame
@@ -210,9 +223,50 @@ def cmd_render(settings, args) -> int:
     return 0
 
 
+WHY_ZH = {"expired": "已过截止日期", "not yet valid": "还没到开始日期", "duplicate": "和别的招聘重复",
+          "error": "有错误", "hidden": "被隐藏"}
+
+
+def listing_rows(results, snap, today: dt.date) -> list[dict]:
+    """Every listing found, in the store's order: where, what is drawn, and whether it shows now."""
+    from signage.core.model import FEED_PREFIX
+    from signage.sources.folder.report import TABLE_SUFFIXES, where_text
+
+    on = {id(x) for x in snap.listings}
+    hidden = {i for r in results for i in r.hidden_ids}
+    rows = []
+
+    def row(where, title: str, pay: str, shows: bool, why: str | None, when: dt.date | None = None):
+        source, _, sheet = where.source.partition(" [")
+        table = source.lower().endswith(TABLE_SUFFIXES)
+        zh = WHY_ZH.get(why, "") + (f" {when}" if when else "")
+        rows.append({"file": source, "sheet": sheet.rstrip("]") or None,
+                     "row": where.line if table else None, "line": None if table else where.line,
+                     "where": where_text(where)[0], "title": title, "pay": pay, "shows": shows,
+                     "why": why, "why_zh": zh})
+
+    for result in sorted(results, key=lambda r: (r.key.startswith(FEED_PREFIX), r.key)):
+        for x in result.listings:
+            if id(x) in on:
+                why, when = None, None
+                if x.starts is not None and today < x.starts:
+                    why, when = "not yet valid", x.starts
+                elif x.expires is not None and today > x.expires:
+                    why, when = "expired", x.expires
+                row(x.origin, x.title, x.pay_display, why is None, why, when)
+            else:
+                row(x.origin, x.title, x.pay_display, False, "hidden" if x.id in hidden else "duplicate")
+        for where, title in result.rejected:
+            row(where, title, "", False, "error")
+    return rows
+
+
 def cmd_validate(settings, args) -> int:
     from signage.core.model import Severity
+    from signage.core.store import ContentStore
     from signage.sources.folder import read as folder
+
+    from . import content
 
     results = []
     targets = [Path(p) for p in args.paths] or [settings.content_dir]
@@ -223,27 +277,44 @@ def cmd_validate(settings, args) -> int:
             results.append(folder.load_file(target, target.parent))
         else:
             results.append(folder.missing(target))
-    problems = [p for r in results for p in r.problems]
+    files = len(results)
+    if not args.paths:  # what the screens show: the feeds' last good copies too
+        results += content.feed_cached_results(settings)
+    snap = ContentStore().apply_many(results)  # the player's own merge: duplicates, hidden ids
+    problems = list(snap.problems)
+    screen_fonts = _quiet_fonts(settings)
+    if screen_fonts is not None:  # characters the screens cannot draw
+        from signage.render.fonts import glyph_problems
+
+        problems += glyph_problems(snap.listings, screen_fonts.missing)
     if not args.paths and settings.playlists_dir is not None:  # the playlists too
         from signage.parse import playlists as playlist
 
         problems += playlist.load_dir(settings.playlists_dir).problems
-    listings = sum(len(r.listings) for r in results)
+    today = dt.date.fromtimestamp(args.at) if args.at is not None else dt.date.today()
+    rows = listing_rows(results, snap, today)
+    shown = sum(r["shows"] for r in rows)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if args.json:
         print(json.dumps({
             "ok": not errors,
-            "files": len(results),
-            "listings": listings,
+            "files": files,
+            "shown": shown,
+            "listings": rows,
             "problems": [p.as_dict() for p in problems],
         }, ensure_ascii=False, indent=2))
     else:
         from signage.sources.folder.report import problem_lines
 
+        for r in rows:
+            mark = "显示  " if r["shows"] else f"不显示（{r['why_zh']}）"
+            print(f"{mark} {r['where']}  {r['title'] or '（没有岗位）'}  {r['pay']}")
+        if rows:
+            print()
         for p in problems:
             print("\n".join(problem_lines(p)))
-        print(f"{len(results)} 个文件, {listings} 条招聘可以显示, {len(errors)} 个错误 / "
-              f"{len(results)} files, {listings} listings ok, {len(errors)} errors")
+        print(f"{files} 个文件, {len(rows)} 条招聘, {shown} 条正在显示, {len(errors)} 个错误 / "
+              f"{files} files, {len(rows)} listings, {shown} shown now, {len(errors)} errors")
     return 1 if errors else 0
 
 
@@ -306,7 +377,7 @@ def cmd_run(settings, args, stop) -> int:
         lifecycle.reload_job(config_path, adjust, ops.notifier, target=player)))
     if not stop.requested:
         player.load(content.initial_results(settings))
-    stops = [] if stop.requested else content.start_sources(settings, player.post)
+    stops = [] if stop.requested else content.start_sources(settings, player.post, fonts)
     try:
         if not stop.requested:
             player.open_display()

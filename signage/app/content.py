@@ -65,13 +65,21 @@ def _refresh_status(player) -> None:
         refresh()
 
 
-def start_sources(settings: Settings, post: Callable[[object], None]) -> list[Stop]:
-    """Start the background sources; returns a stop function for each."""
+def start_sources(settings: Settings, post: Callable[[object], None], fonts=None) -> list[Stop]:
+    """Start the background sources; returns a stop function for each.
+
+    ``fonts``: the player's fonts, so that the staff report names characters they cannot draw.
+    """
     from signage.sources.folder.watch import FolderWatcher
 
+    missing = None
+    if fonts is not None:  # the watcher's own font objects: it checks from its thread
+        from signage.render.fonts import Glyphs
+
+        missing = Glyphs(fonts.regular_face, fonts.fallback_faces).missing
     since, initial = _first_reads.pop(settings.content_dir, (None, None))
     watcher = FolderWatcher(settings.content_dir, post, settings.watch, initial=initial,
-                            since=since).start()
+                            since=since, missing_glyphs=missing).start()
     stops: list[Stop] = [watcher.stop]
     if settings.feeds:
         from signage.sources.feed.poller import FeedBoard, start_all

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 
 class PayUnit(StrEnum):
@@ -42,10 +43,22 @@ class Settlement(StrEnum):
     MONTHLY = "monthly"
     PIECE = "piece"
     COMPLETION = "completion"
+    SPOT = "spot"  # 现结: paid on the spot
+    NEXT_DAY = "next-day"  # 次日结
 
     @property
     def zh(self) -> str:
         return _SETTLEMENT_ZH[self]
+
+    @property
+    def kind(self) -> Settlement:
+        """The settlement this one is drawn like (its badge colour): 现结 and 次日结 are daily."""
+        return Settlement.DAILY if self in (Settlement.SPOT, Settlement.NEXT_DAY) else self
+
+    @property
+    def pay_unit(self) -> PayUnit | None:
+        """The unit a bare amount of pay settled this way is counted in (日结 150: per day)."""
+        return _SETTLEMENT_UNIT.get(self.kind)
 
 
 _SETTLEMENT_ZH = {
@@ -54,6 +67,15 @@ _SETTLEMENT_ZH = {
     Settlement.MONTHLY: "月结",
     Settlement.PIECE: "计件",
     Settlement.COMPLETION: "完工结",
+    Settlement.SPOT: "现结",
+    Settlement.NEXT_DAY: "次日结",
+}
+_SETTLEMENT_UNIT = {
+    Settlement.DAILY: PayUnit.DAY,
+    Settlement.WEEKLY: PayUnit.WEEK,
+    Settlement.MONTHLY: PayUnit.MONTH,
+    Settlement.PIECE: PayUnit.PIECE,
+    Settlement.COMPLETION: PayUnit.JOB,
 }
 
 
@@ -65,11 +87,12 @@ class Pay:
     high: float | None = None
     unit: PayUnit = PayUnit.MONTH
     currency: str = "元"
+    per: str = ""  # the word staff wrote for a unit of their trade (晚, 车, 桶, 趟), drawn as written
 
     def text(self) -> str:
-        """Display form: ``150元/天``, ``3000-4500元/月``."""
+        """Display form: ``150元/天``, ``3000-4500元/月``, ``120元/晚``."""
         amount = _num(self.low) if self.high is None else f"{_num(self.low)}-{_num(self.high)}"
-        return f"{amount}{self.currency}/{self.unit.zh}"
+        return f"{amount}{self.currency}/{self.per or self.unit.zh}"
 
 
 def _num(x: float) -> str:
@@ -78,6 +101,17 @@ def _num(x: float) -> str:
 
 # a source key that starts with this names the county feed (the rest is its redacted URL)
 FEED_PREFIX = "feed:"
+
+
+def format_phone(phone: str) -> str:
+    """A kept number as drawn: ``138 1234 5678``, ``0832-5509876``, ``400 123 4567``."""
+    if "-" in phone or not phone.isdigit():
+        return phone
+    if len(phone) == 11 and phone.startswith("1"):
+        return f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    if len(phone) == 10 and phone.startswith(("400", "800")):
+        return f"{phone[:3]} {phone[3:6]} {phone[6:]}"
+    return phone
 
 
 @dataclass(frozen=True)
@@ -113,7 +147,9 @@ class Listing:
     requirements: tuple[str, ...] = ()
     description: str = ""
     contact: str = ""
-    phone: str = ""  # digits only (and a leading + or a hyphenated extension), grouped when drawn
+    phone: str = ""  # digits only (a landline's area code hyphenated), formatted when drawn
+    more_phones: tuple[str, ...] = ()  # further numbers given in the same cell
+    phone_note: str = ""  # what staff wrote beside the number, e.g. 微信同号
     tags: tuple[str, ...] = ()
     starts: dt.date | None = None
     expires: dt.date | None = None
@@ -130,12 +166,26 @@ class Listing:
 
     @property
     def pay_display(self) -> str:
-        return self.pay.text() if self.pay else self.pay_text
+        """The pay as drawn; a listing without one says 工资面议 (pay to be agreed)."""
+        return self.pay.text() if self.pay else self.pay_text or "工资面议"
+
+    @property
+    def phone_display(self) -> str:
+        """The numbers as drawn: ``138 1234 5678``, ``0832-5509876``, then a note (微信同号)."""
+        shown = "  ".join(format_phone(p) for p in (self.phone, *self.more_phones) if p)
+        return f"{shown}（{self.phone_note}）" if shown and self.phone_note else shown
+
+    @cached_property
+    def job(self) -> str:
+        """What makes two listings the same job on screen, whatever their ids: computed once,
+        as one string, whose hash Python keeps (the store compares 10,000 on every change)."""
+        return "\x1f".join(str(x) for x in (self.title, self.employer, self.pay_display, self.settlement,
+                                             self.phone, self.place, self.hours, self.starts, self.expires))
 
     def all_text(self) -> str:
         """Every string that may be drawn, for checking the font covers it."""
         parts = [self.title, self.employer, self.pay_display, self.place, self.hours,
-                 self.description, self.contact, *self.requirements, *self.tags]
+                 self.description, self.contact, self.phone_note, *self.requirements, *self.tags]
         if self.settlement:
             parts.append(self.settlement.zh)
         return "".join(parts)
@@ -154,6 +204,7 @@ class Problem:
     zh: str
     en: str
     severity: Severity = Severity.ERROR
+    code: str = ""  # what kind of problem, for machines: "duplicate", "glyphs", ""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.zh} / {self.en}"
@@ -164,6 +215,7 @@ class Problem:
             "line": self.where.line,
             "column": self.where.column,
             "severity": self.severity.value,
+            "code": self.code,
             "zh": self.zh,
             "en": self.en,
         }
@@ -189,6 +241,7 @@ class SourceResult:
     problems: tuple[Problem, ...] = ()
     ok: bool = True  # False when the source as a whole could not be read (keep the last good)
     hidden_ids: tuple[str, ...] = ()  # feed listings a local file hides (``{id: X, hide: true}``)
+    rejected: tuple[tuple[Location, str], ...] = ()  # (where, title) of entries not shown for errors
 
 
 @dataclass(frozen=True)

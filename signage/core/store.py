@@ -8,6 +8,8 @@ feed poller send it); everything it hands out is frozen. Rules:
 - a removed source's listings leave at once;
 - local files come before feeds, and the first listing with an id wins, so a
   local file overrides a feed listing of the same id;
+- a listing that is the same job as one before it (same title, employer, pay,
+  phone and place) under another id is shown once, and staff are told;
 - the version goes up only when what can be shown changes.
 """
 
@@ -17,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import FEED_PREFIX, Location, Problem, Severity, Snapshot, SourceResult
+from .model import FEED_PREFIX, Listing, Location, Problem, Severity, Snapshot, SourceResult
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,40 @@ class Update:
 
 def _has_errors(result: SourceResult) -> bool:
     return not result.ok or any(p.severity is Severity.ERROR for p in result.problems)
+
+
+def _where(listing: Listing) -> str:
+    where = listing.origin
+    row = f" 第 {where.line} 行" if where.line else ""
+    return f"{where.source}{row}"
+
+
+def without_duplicates(listings: Iterable[Listing]) -> tuple[list[Listing], list[Problem]]:
+    """The listings in order, each id and each job once, and a problem for every one left out.
+
+    Feed listings that repeat one shown already are dropped quietly: staff cannot fix a feed.
+    """
+    kept: list[Listing] = []
+    problems: list[Problem] = []
+    by_id: dict[str, Listing] = {}
+    by_job: dict[tuple, Listing] = {}
+    for listing in listings:
+        first = by_id.get(listing.id) or by_job.get(listing.job)
+        if first is not None:
+            if not listing.origin.source.startswith(FEED_PREFIX):
+                if first.id == listing.id and first.job != listing.job:
+                    zh = (f"编号“{listing.id}”和 {_where(first)} 的招聘重复了，这一条没有显示。"
+                          "请给两条招聘不同的编号")
+                    en = f"id '{listing.id}' is also used by {first.origin}; this one is not shown"
+                else:
+                    zh = f"这条招聘和 {_where(first)} 的“{first.title}”完全相同（重复），只显示一次。请删掉其中一条"
+                    en = f"the same job as '{first.title}' at {first.origin} (a duplicate); shown once"
+                problems.append(Problem(listing.origin, zh, en, Severity.WARNING, "duplicate"))
+            continue
+        by_id[listing.id] = listing
+        by_job.setdefault(listing.job, listing)
+        kept.append(listing)
+    return kept, problems
 
 
 class ContentStore:
@@ -63,8 +99,7 @@ class ContentStore:
         return set(self._latest)
 
     def _rebuild(self) -> Snapshot:
-        listings, posters, problems, stale = [], [], [], []
-        seen: set[str] = set()
+        found, posters, problems, stale = [], [], [], []
         hidden: set[str] = set()
         order = sorted(self._latest, key=lambda k: (k.startswith(FEED_PREFIX), k))
         for key in order:
@@ -83,19 +118,10 @@ class ContentStore:
                         Severity.WARNING,
                     ))
             hidden.update(getattr(shown, "hidden_ids", ()))
-            for listing in shown.listings:
-                if listing.id in seen:
-                    if not key.startswith(FEED_PREFIX):
-                        problems.append(Problem(
-                            listing.origin,
-                            f"编号“{listing.id}”和别的招聘重复了，这一条没有显示",
-                            f"id '{listing.id}' is used twice; this one is not shown",
-                            Severity.WARNING,
-                        ))
-                    continue
-                seen.add(listing.id)
-                listings.append(listing)
+            found.extend(shown.listings)
             posters.extend(shown.posters)
+        listings, duplicates = without_duplicates(found)
+        problems.extend(duplicates)
         if hidden:
             listings = [x for x in listings if x.id not in hidden or not x.origin.source.startswith(FEED_PREFIX)]
         new = Snapshot(tuple(listings), tuple(posters), tuple(problems), self.snapshot.version,

@@ -28,7 +28,7 @@ from signage.render import badge as badge_mod
 from signage.render import pages as pages_mod
 from signage.render import pictures
 from signage.render import ticker as ticker_mod
-from signage.render.fonts import Fonts
+from signage.render.fonts import Fonts, glyph_problem
 from signage.render.geometry import Metrics, header_height
 from signage.render.layout import cards_per_page
 from signage.render.themes import get as get_theme
@@ -187,11 +187,7 @@ class Player:
                 else self.fonts.missing(listing.all_text())
             self._glyphs_checked[id(listing)] = (listing, missing)
             if missing:
-                chars = "".join(sorted(missing))
-                yield Problem(listing.origin,
-                              f"“{listing.title}”里有字体显示不了的字：{chars}，屏幕上会缺字，请换成常用字",
-                              f"'{listing.title}' uses characters the font cannot draw: {chars}",
-                              Severity.WARNING)
+                yield glyph_problem(listing, missing)
 
     def drain_inbox(self, first=None) -> bool:
         """Apply everything waiting in the inbox (and ``first``, already taken from it)."""

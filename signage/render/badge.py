@@ -26,8 +26,9 @@ CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 
 
 def badge_state(problems: Collection[Problem], stale_sources: Collection[str]) -> tuple[int, bool] | None:
-    """(files with errors, whether some show their last good copy), or None when all is well."""
-    files = {p.where.source.split(" [")[0] for p in problems if p.severity is Severity.ERROR}
+    """(files with errors or duplicates, whether some show their last good copy), or None when all is well."""
+    files = {p.where.source.split(" [")[0] for p in problems
+             if p.severity is Severity.ERROR or p.code == "duplicate"}
     return (len(files), bool(stale_sources)) if files else None
 
 

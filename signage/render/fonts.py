@@ -20,6 +20,8 @@ from typing import Protocol
 import pygame
 import pygame.freetype
 
+from signage.core.model import Listing, Problem, Severity
+
 log = logging.getLogger(__name__)
 
 
@@ -164,18 +166,87 @@ def _well_known(lang: str) -> list[FontFace]:
     return out
 
 
+# Fonts for what the CJK font lacks (emoji, symbols), tried in order: an outline font, so that
+# it scales to any size (Noto Color Emoji is a fixed-size bitmap freetype cannot scale).
+FALLBACK_FONTS = (
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",  # Debian's fonts-symbola
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+)
+
+
+def find_fallbacks() -> tuple[FontFace, ...]:
+    """The fallback fonts installed here (known paths: no fontconfig call, start-up stays quick)."""
+    return tuple(FontFace(Path(p), 0) for p in FALLBACK_FONTS if Path(p).exists())
+
+
+class Glyphs:
+    """Which font draws each character: the main face, else the first fallback that has it.
+
+    A character no font has is left out of the drawing (never an empty box) and
+    reported by ``missing``. Holds its own font objects, so a thread may have one.
+    """
+
+    def __init__(self, main: FontFace, fallbacks: tuple[FontFace, ...] = ()):
+        pygame.freetype.init()
+        self._fonts = [pygame.freetype.Font(str(f.path), 12, font_index=f.index)
+                       for f in (main, *fallbacks)]
+        self._which: dict[str, int | None] = {}
+
+    def which(self, ch: str) -> int | None:
+        """0 for the main face, 1.. for a fallback, None when no font has ``ch``."""
+        if ch in self._which:
+            return self._which[ch]
+        found = None
+        for i, font in enumerate(self._fonts):
+            metrics = font.get_metrics(ch, size=12)
+            if metrics and metrics[0] is not None:
+                found = i
+                break
+        if len(self._which) >= MAX_ADVANCES:
+            self._which.clear()
+        self._which[ch] = found
+        return found
+
+    def missing(self, text: str) -> set[str]:
+        """Characters of ``text`` that no font can draw."""
+        return {ch for ch in set(text) if not ch.isspace() and self.which(ch) is None}
+
+
+def glyph_problem(listing: Listing, chars: set[str]) -> Problem:
+    """The warning for a listing with characters no font can draw (they are left out)."""
+    shown = "".join(sorted(chars))
+    return Problem(listing.origin,
+                   f"“{listing.title}”里有屏幕字体显示不了的字或表情：{shown}，屏幕上会省略它们。请换成常用字",
+                   f"'{listing.title}' has characters no font can draw: {shown}; they are left out",
+                   Severity.WARNING, "glyphs")
+
+
+def glyph_problems(listings, missing) -> list[Problem]:
+    """A warning for each listing with characters ``missing(text)`` says no font can draw."""
+    out = []
+    for listing in listings:
+        chars = missing(listing.all_text())
+        if chars:
+            out.append(glyph_problem(listing, chars))
+    return out
+
+
 class Fonts:
     """The regular and bold faces, with cached measurements.
 
-    Sizes are in pixels (freetype at 72 dpi: one point is one pixel).
+    Sizes are in pixels (freetype at 72 dpi: one point is one pixel). Characters the
+    faces lack are drawn with a fallback font (see ``Glyphs``) or left out.
     """
 
-    def __init__(self, regular: FontFace, bold: FontFace):
+    def __init__(self, regular: FontFace, bold: FontFace, fallbacks: tuple[FontFace, ...] = ()):
         pygame.freetype.init()
         self.regular_face = regular
         self.bold_face = bold
+        self.fallback_faces = fallbacks
         self._regular = self._open(regular)
         self._bold = self._open(bold) if bold != regular else None
+        self._fallbacks = [self._open(f) for f in fallbacks]
+        self.glyphs = Glyphs(regular, fallbacks)
         self._advances: dict[tuple[str, int, bool], float] = {}
 
     @staticmethod
@@ -199,9 +270,10 @@ class Fonts:
         key = (ch, size, bold)
         adv = self._advances.get(key)
         if adv is None:
-            metrics = self.font(bold).get_metrics(ch, size=size)
+            font = self._font_for(ch, bold)
+            metrics = font.get_metrics(ch, size=size) if font is not None else None
             m = metrics[0] if metrics else None
-            adv = m[4] if m is not None else size  # a missing glyph counts as a full square
+            adv = m[4] if m is not None else 0  # a character no font has is left out
             if len(self._advances) >= MAX_ADVANCES:  # months of new listings: stay bounded
                 self._advances.clear()
             self._advances[key] = adv
@@ -221,21 +293,40 @@ class Fonts:
         return asc + desc
 
     def missing(self, text: str) -> set[str]:
-        """Characters of ``text`` that the regular face cannot draw."""
-        chars = {ch for ch in text if not ch.isspace()}
-        if not chars:
-            return set()
-        ordered = "".join(sorted(chars))
-        metrics = self._regular.get_metrics(ordered, size=12)
-        return {ch for ch, m in zip(ordered, metrics, strict=False) if m is None}
+        """Characters of ``text`` that no font can draw (they are left out)."""
+        return self.glyphs.missing(text)
+
+    def _font_for(self, ch: str, bold: bool) -> pygame.freetype.Font | None:
+        which = self.glyphs.which(ch) if not ch.isspace() else 0
+        if which is None:
+            return None
+        return self.font(bold) if which == 0 else self._fallbacks[which - 1]
 
     def draw(self, surface: pygame.Surface, baseline: tuple[float, float], text: str,
              size: int, color, bold: bool = False) -> None:
-        self._draw_font(bold).render_to(surface, (round(baseline[0]), round(baseline[1])),
-                                        text, fgcolor=color, size=size)
+        x, y = baseline[0], round(baseline[1])
+        for which, run in self._runs(text):
+            if which is not None:
+                font = self._draw_font(bold) if which == 0 else self._fallbacks[which - 1]
+                if which:
+                    font.strong = bold
+                    font.origin, font.kerning, font.pad = True, False, False
+                font.render_to(surface, (round(x), y), run, fgcolor=color, size=size)
+            x += self.width(run, size, bold)
+
+    def _runs(self, text: str) -> list[tuple[int | None, str]]:
+        """``text`` cut where the font drawing it changes: [(which font, characters)]."""
+        runs: list[tuple[int | None, str]] = []
+        for ch in text:
+            which = 0 if ch.isspace() else self.glyphs.which(ch)
+            if runs and runs[-1][0] == which:
+                runs[-1] = (which, runs[-1][1] + ch)
+            else:
+                runs.append((which, ch))
+        return runs
 
 
 @functools.cache
 def load(settings: FontSettings, lang: str = "zh-cn") -> Fonts:
     regular, bold = find_faces(settings, lang)
-    return Fonts(regular, bold)
+    return Fonts(regular, bold, find_fallbacks())

@@ -15,7 +15,6 @@ import datetime as dt
 import logging
 
 from signage.core.model import Listing, Slide
-from signage.parse.normalise import group_phone
 
 from . import qr
 from .fonts import Fonts
@@ -224,17 +223,17 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
     def phone_block(largest: int) -> list[Text]:
         if not listing.phone:
             return []
-        phone = group_phone(listing.phone)
+        phone = listing.phone_display
         size = fit_single(phone, left_w, max(min_text, largest), min_text, wb) or min_text
         return [pen.text(phone, inner.x, inner.bottom - pen.line(size), size, theme.phone, True, "phone")]
 
     # Title and pay, with the settlement badge beside the pay (or under it).
-    pay_text = listing.pay_display or "工资面议"
+    pay_text = listing.pay_display
     bsize = max(min_text, m.px(50))
     bpad = m.sp(16)
     bh = pen.line(bsize) + m.sp(4)
     settle = listing.settlement
-    badge = theme.badges.get(settle) if settle else None
+    badge = theme.badges.get(settle.kind) if settle else None
     badge_w = round(wb(settle.zh, bsize)) + 2 * bpad if settle else 0
 
     def top_block(title_lines: int, compact: bool) -> tuple[list[Op], int]:

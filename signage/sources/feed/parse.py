@@ -159,6 +159,7 @@ def _from_ours(doc, key: str) -> tuple[list[Listing], list[Problem]]:
             problems += [_skipped(p, n) for p in found if p.severity is Severity.ERROR]
         else:
             listings.append(item)
+            problems += [p for p in found if p.code == "pay"]  # how a bare or odd amount was read
     _require_some(entries, listings)
     return listings, problems
 

@@ -30,9 +30,10 @@ from .decode import Undecodable, decode_text
 log = logging.getLogger(__name__)
 
 YAML_SUFFIXES = {".yaml", ".yml"}
-LISTING_SUFFIXES = YAML_SUFFIXES | {".csv", ".xlsx"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xls"}  # both read by python-calamine
+LISTING_SUFFIXES = YAML_SUFFIXES | {".csv"} | WORKBOOK_SUFFIXES
 # Files staff may well drop that we cannot read: they get a friendly warning, not silence.
-UNSUPPORTED_SUFFIXES = {".xls", ".et", ".doc", ".docx", ".wps", ".pdf", ".ods", ".numbers",
+UNSUPPORTED_SUFFIXES = {".et", ".doc", ".docx", ".wps", ".pdf", ".ods", ".numbers",
                         ".gif", ".bmp", ".webp", ".heic", ".tif", ".tiff"}
 READ_SUFFIXES = LISTING_SUFFIXES | IMAGE_SUFFIXES | UNSUPPORTED_SUFFIXES
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -115,7 +116,7 @@ def _load(path: Path, root: Path, key: str) -> SourceResult:
     if suffix in UNSUPPORTED_SUFFIXES:
         return _unsupported(key, suffix)
     cap = (MAX_IMAGE_BYTES if suffix in IMAGE_SUFFIXES
-           else MAX_XLSX_BYTES if suffix == ".xlsx" else MAX_FILE_BYTES)
+           else MAX_XLSX_BYTES if suffix in WORKBOOK_SUFFIXES else MAX_FILE_BYTES)
     if st.st_size > cap:
         return _too_big(key, cap)
     try:
@@ -128,7 +129,7 @@ def _load(path: Path, root: Path, key: str) -> SourceResult:
     base_dir = str(path.parent)
     if suffix in IMAGE_SUFFIXES:
         return images.load_image(path, key, data)
-    if suffix == ".xlsx":
+    if suffix in WORKBOOK_SUFFIXES:
         return images.vet_pictures(table.load_xlsx_bytes(data, key, base_dir), root)
     try:
         text, _encoding = decode_text(data)
@@ -194,7 +195,8 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
     except yamlsafe.YamlRefused as exc:
         return _unreadable(key, exc.zh, exc.en, exc.line)
 
-    listings, problems, hidden = [], [], []
+    listings, problems, hidden, rejected = [], [], [], []
+    stem = Path(key).with_suffix("").as_posix()
     entries: list[tuple[object, int | None]] = []
     for doc in docs:
         if doc is None:
@@ -204,7 +206,6 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
             entries.extend(zip(doc, lines, strict=False))
         else:
             entries.append((doc, getattr(doc, "line", None)))
-    stem = Path(key).stem
     for n, (entry, line) in enumerate(entries, start=1):
         origin = Location(key, line)
         if not isinstance(entry, dict):
@@ -219,13 +220,18 @@ def load_yaml_text(text: str, key: str, base_dir: str | None = None) -> SourceRe
             entry = copy.copy(entry)
             for k in [k for k in entry if str(k).strip().lower() in HIDE_KEYS]:
                 del entry[k]
+        # the file's path in the folder without .yaml: a/x.yaml and b/x.yaml never share an id
         default_id = stem if len(entries) == 1 else f"{stem}#{n}"
         line_of = entry.line_of if isinstance(entry, yamlsafe.LocatedDict) else None
         listing, found = listing_from_mapping(entry, origin, default_id, line_of, base_dir)
         problems.extend(found)
         if listing is not None:
             listings.append(listing)
-    return SourceResult(key, tuple(listings), (), tuple(problems), ok=True, hidden_ids=tuple(hidden))
+        else:
+            title = next((str(v) for k, v in entry.items() if canonical_field(k) == "title"), "")
+            rejected.append((origin, title))
+    return SourceResult(key, tuple(listings), (), tuple(problems), ok=True, hidden_ids=tuple(hidden),
+                        rejected=tuple(rejected))
 
 
 HIDE_KEYS = ("hide", "hidden", "隐藏", "不显示")
@@ -299,7 +305,7 @@ def _too_big(key: str, cap: int) -> SourceResult:
 
 
 def _unsupported(key: str, suffix: str) -> SourceResult:
-    if suffix in (".xls", ".et", ".ods", ".numbers"):
+    if suffix in (".et", ".ods", ".numbers"):
         zh = f"{suffix} 格式的表格读不了，请在 Excel 或 WPS 中“另存为” .xlsx 或 .csv"
         en = f"{suffix} spreadsheets cannot be read; save it as .xlsx or .csv"
     elif suffix in (".doc", ".docx", ".wps", ".pdf"):

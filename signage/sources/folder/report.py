@@ -12,17 +12,19 @@ import datetime as dt
 import logging
 import os
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from signage.core.model import Location, Problem, Severity, SourceResult
+from signage.core.store import without_duplicates
 
 from .table import column_name
 
 log = logging.getLogger(__name__)
 
 REPORT_NAME = "_错误报告.txt"
-TABLE_SUFFIXES = (".csv", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")
 
 
 def where_text(where: Location) -> tuple[str, str]:
@@ -50,14 +52,17 @@ def files_with_errors(problems: Collection[Problem]) -> set[str]:
 
 
 def report_text(results: Mapping[str, SourceResult], stale: Collection[str] = (),
-                now: dt.datetime | None = None) -> str | None:
+                now: dt.datetime | None = None,
+                missing_glyphs: Callable[[str], set[str]] | None = None) -> str | None:
     """The report for the folder's current reads, or None when nothing is wrong.
 
     Args:
         results: each file's latest read, by key (path relative to the folder).
         stale: files that now have errors while the screens keep their last good content.
         now: the time written at the top (omitted when None, e.g. to compare reports).
+        missing_glyphs: ``text -> characters no screen font can draw``, to warn about them.
     """
+    results = with_duplicates(results, missing_glyphs)
     bad = {k: r for k, r in results.items() if r.problems}
     if not bad:
         return None
@@ -91,6 +96,23 @@ def report_text(results: Mapping[str, SourceResult], stale: Collection[str] = ()
             lines += ["  " + line for line in problem_lines(problem)]
         lines.append("")
     return "\r\n".join(lines) + "\r\n"
+
+
+def with_duplicates(results: Mapping[str, SourceResult],
+                    missing_glyphs: Callable[[str], set[str]] | None = None) -> dict[str, SourceResult]:
+    """Each file's read with a problem added for every listing in it that repeats another's
+    (and, given ``missing_glyphs``, for every one with characters no font can draw)."""
+    _kept, more = without_duplicates(x for k in sorted(results) for x in results[k].listings)
+    if missing_glyphs is not None:
+        from signage.render.fonts import glyph_problems
+
+        more += glyph_problems((x for r in results.values() for x in r.listings), missing_glyphs)
+    out = dict(results)
+    for problem in more:
+        key = problem.where.source.split(" [")[0]
+        if key in out:
+            out[key] = replace(out[key], problems=(*out[key].problems, problem))
+    return out
 
 
 def _order(p: Problem) -> tuple:

@@ -101,6 +101,7 @@ class FolderWatcher:
             folder itself and posts it.
         since: when ``initial`` was read (``time.time()``); files changed after it are read again.
         write_report: keep ``_错误报告.txt`` in the folder.
+        missing_glyphs: ``text -> characters no screen font can draw``; the report names them.
         native_observer: the native observer class (injectable for tests).
     """
 
@@ -109,7 +110,8 @@ class FolderWatcher:
                  write_report: bool = True, quiet: float = QUIET, max_delay: float = MAX_DELAY,
                  settle: float = SETTLE, poll_seconds: float = POLL_SECONDS,
                  rescan_seconds: float = RESCAN_SECONDS, native_observer=Observer,
-                 missed_grace: float = MISSED_GRACE):
+                 missed_grace: float = MISSED_GRACE,
+                 missing_glyphs: Callable[[str], set[str]] | None = None):
         if mode not in ("auto", "native", "poll"):
             raise ValueError(f"watch mode must be auto, native or poll, not {mode!r}")
         self.root = Path(root).absolute()
@@ -117,6 +119,7 @@ class FolderWatcher:
         self.mode = mode
         self.using = "poll" if mode == "poll" else "native"  # what runs now
         self.write_report = write_report
+        self.missing_glyphs = missing_glyphs
         self.quiet, self.max_delay, self.settle = quiet, max_delay, settle
         self.poll_seconds, self.rescan_seconds = poll_seconds, rescan_seconds
         self.missed_grace = missed_grace
@@ -489,7 +492,7 @@ class FolderWatcher:
 
     def _refresh_report(self) -> None:
         stale = self.stale()
-        text = report.report_text(self._results, stale)
+        text = report.report_text(self._results, stale, missing_glyphs=self.missing_glyphs)
         if text == self._report:
             return
         self._report = text
@@ -501,7 +504,8 @@ class FolderWatcher:
         elif text is None:
             log.info("drop folder: all files are fine")
         if self.write_report:
-            stamped = report.report_text(self._results, stale, now=_now()) if text else None
+            stamped = report.report_text(self._results, stale, now=_now(),
+                                         missing_glyphs=self.missing_glyphs) if text else None
             report.write_report(self.root, stamped)
 
 
