@@ -27,6 +27,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 
 from signage.core.model import FEED_PREFIX, Severity, SourceResult
+from signage.player.hooks import Hooks
 
 FRAME_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -61,7 +62,7 @@ class _FeedAge:
         yield family
 
 
-class Metrics:
+class Metrics(Hooks):
     def __init__(self, clock: Callable[[], float] = time.time):
         self.clock = clock
         self.registry = r = CollectorRegistry()
@@ -138,9 +139,9 @@ class Metrics:
     def frame_drawn(self, player, seconds: float) -> None:
         self.frames.inc()
         self.frame_seconds.observe(seconds)
-        self.last_frame.set(player.clock())
+        self.last_frame.set(player.clock.time())
 
-    def slide_shown(self, player, on, now: float) -> None:
+    def slide_shown(self, player, on, now: float, screen: int = 0) -> None:
         self.slides.labels(on.slide.kind).inc()
         if on.slide.listings:
             self.listings.inc(len(on.slide.listings))
