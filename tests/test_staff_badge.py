@@ -86,10 +86,11 @@ def test_badge_can_be_switched_off(fonts, tmp_path):
     pygame.display.init()
 
 
-def test_the_badge_shows_on_every_output(fonts):
+def test_the_badge_shows_on_every_output(fonts, tmp_path):
     """Two HDMI outputs, a file with errors: the badge is on both windows, not only the first."""
-    settings = Settings(fullscreen=False, size=(640, 360), transition="none", page_seconds=600,
-                        outputs=(0, 1), screen_count=2)
+    settings = config.from_dict({"playlists": None, "display": {"outputs": [0, 1]}}, tmp_path).replace(
+        fullscreen=False, size=(640, 360), transition="none", page_seconds=600)
+    assert settings.screen_count == 2
     player = Player(settings, fonts, clock=FakeClock())
     player.load([SourceResult("good.yaml", tuple(_listing(f"岗位{i}", "good.yaml") for i in range(4)))])
     player.open_display()
