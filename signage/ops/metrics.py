@@ -88,6 +88,10 @@ class Metrics(Hooks):
         self.config_reloads = Counter("signage_config_reloads", "config.yaml reloads (SIGHUP)",
                                       ["result"], registry=r)
         self.screenshots = Counter("signage_screenshots", "Screenshots taken", registry=r)
+        self.display_upload = Counter("signage_display_upload_bytes",
+                                      "Bytes sent to the display: changed rectangles presented "
+                                      "(software path) or textures uploaded (GPU path)", registry=r)
+        self._uploaded = 0  # the compositors' count when last looked at
         self.content_version = Gauge("signage_content_version", "Version of the content on screen",
                                      registry=r)
         self.listings_loaded = Gauge("signage_listings_loaded", "Listings loaded", registry=r)
@@ -140,6 +144,10 @@ class Metrics(Hooks):
         self.frames.inc()
         self.frame_seconds.observe(seconds)
         self.last_frame.set(player.clock.time())
+        uploaded = sum(screen.compositor.uploaded for screen in player.screens)
+        if uploaded > self._uploaded:
+            self.display_upload.inc(uploaded - self._uploaded)
+        self._uploaded = uploaded
 
     def slide_shown(self, player, on, now: float, screen: int = 0) -> None:
         self.slides.labels(on.slide.kind).inc()

@@ -28,7 +28,7 @@ from signage.render.fonts import Fonts
 
 from . import outputs, status
 from .clock import Clock, SystemClock
-from .compositor import Compositor
+from .compositor import SurfaceCompositor
 from .contain import Faults, SetAside
 from .glyphs import GlyphCheck
 from .hooks import Observers
@@ -79,16 +79,10 @@ class Player:
 
     def open_display(self) -> None:
         outputs.start_display()
-        compositors = self._open_compositors()
+        compositors = outputs.open_compositors(self.settings, self.fullscreen)
         self.screens = [Screen(i, outputs.settings_for(self.settings, i), self.fonts, c, self.faults,
                                self.set_aside) for i, c in enumerate(compositors)]
         outputs.finish_opening()
-
-    def _open_compositors(self) -> list[Compositor]:
-        if not self.settings.outputs:
-            return [outputs.open_display_window(self.settings, self.fullscreen)]
-        return [outputs.SurfaceCompositor.for_window(outputs.open_window(self.settings, d, self.fullscreen))
-                for d in outputs.displays(self.settings)]
 
     @property
     def screen(self) -> Screen:
@@ -96,8 +90,8 @@ class Player:
         return self.screens[0]
 
     def toggle_fullscreen(self) -> None:
-        if self.settings.outputs:  # windows of several outputs stay as they are
-            return
+        if self.settings.outputs or not isinstance(self.screen.compositor, SurfaceCompositor):
+            return  # windows of several outputs, and windows with a renderer, stay as they are
         self.fullscreen = not self.fullscreen
         outputs.open_display_window(self.settings, self.fullscreen)
         self.screen.configure(self.settings)

@@ -10,12 +10,14 @@ per listed display; the window on the i-th output is screen ``screen.index + i``
 from __future__ import annotations
 
 import logging
+import os
 
 import pygame
 
 from signage.app.config import Settings
 
-from .compositor import SurfaceCompositor
+from .compositor import Compositor, SurfaceCompositor
+from .probe import Found, probe_apart
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +57,7 @@ def open_display_window(settings: Settings, fullscreen: bool) -> SurfaceComposit
 
 def open_window(settings: Settings, display: int, fullscreen: bool) -> pygame.Window:
     sizes = pygame.display.get_desktop_sizes() or [tuple(settings.size)]
-    if display >= len(sizes):
+    if settings.outputs and display >= len(sizes):
         log.warning("display %d not found (%d connected); its window opens on the first",
                     display, len(sizes))
     display = min(display, len(sizes) - 1)
@@ -68,6 +70,45 @@ def open_window(settings: Settings, display: int, fullscreen: bool) -> pygame.Wi
 def start_display() -> None:
     pygame.display.init()
     pygame.freetype.init()
+
+
+def choose_path(wanted: str, found: Found) -> str:
+    """"gpu" or "software": ``display.renderer`` (auto, gpu, software) against what was found."""
+    if wanted == "software" or (wanted == "auto" and not found.hardware):
+        return "software"
+    if found.renderer is None:
+        log.warning("display.renderer is gpu but no renderer could be made; the software path it is")
+        return "software"
+    return "gpu"
+
+
+def open_compositors(settings: Settings, fullscreen: bool) -> list[Compositor]:
+    """One compositor per output, on the path chosen (logged once, with what was found)."""
+    found = probe_apart() if settings.renderer != "software" else Found(pygame.display.get_driver())
+    path = choose_path(settings.renderer, found)
+    if path == "software" and found.video == "x11":
+        # The window's pixels straight to X (XShm), only the changed rectangles; SDL's default
+        # on X11 emulates the window surface with a GL texture and uploads the whole frame.
+        os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
+    log.info("display: %s; display.renderer %s: the %s path%s", found, settings.renderer, path,
+             " (window surface, changed rectangles only)" if path == "software" else " (textures)")
+    if found.video == "kmsdrm" and path == "software":
+        log.info("kmsdrm without a hardware renderer: SDL emulates the window surface")
+    if path == "gpu":
+        return [_texture_output(settings, d, fullscreen, found) for d in displays(settings)]
+    if not settings.outputs:
+        return [open_display_window(settings, fullscreen)]
+    return [SurfaceCompositor.for_window(open_window(settings, d, fullscreen)) for d in displays(settings)]
+
+
+def _texture_output(settings: Settings, display: int, fullscreen: bool, found: Found) -> Compositor:
+    from .probe import renderer_for
+    from .textures import TextureCompositor
+
+    window = open_window(settings, display, fullscreen)
+    renderer = renderer_for(window, found)
+    biggest = found.max_texture if min(found.max_texture) > 0 else (8192, 8192)
+    return TextureCompositor(window, renderer, biggest)
 
 
 def finish_opening() -> None:

@@ -168,8 +168,8 @@ class Screen:
             self.change = None
             self._whole = True
         else:
-            self.change = Change(self.page, new, now, s.transition_seconds, s.transition,
-                                 self._changing_area(self.shown, slide))
+            area = self._changing_area(self.shown, slide) if s.transition == "crossfade" else None
+            self.change = Change(self.page, new, now, s.transition_seconds, s.transition, area)
         self.shown, self.page = slide, new
 
     def _changing_area(self, old: Slide | None, new: Slide) -> pygame.Rect | None:
