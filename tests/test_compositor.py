@@ -111,3 +111,24 @@ def test_a_static_page_presents_nothing(tmp_path, fonts):
         assert player.screen.compositor.uploaded == sent and player.stats.frames == frames_before
         assert wait > 1.0  # asleep until the clock's next minute
         close()
+
+
+def test_two_outputs_on_the_texture_path_each_have_a_renderer(tmp_path, fonts):
+    from signage.core.model import Problem
+    from signage.render.badge import AMBER
+
+    settings = config.from_dict({"playlists": None, "display": {"renderer": "gpu", "outputs": [0, 1]}},
+                                tmp_path).replace(fullscreen=False, size=SIZE, transition="none")
+    player = Player(settings, fonts, clock=FakeClock())
+    player.load([_listings(6), SourceResult("bad.yaml", problems=(Problem(Location("bad.yaml", 2), "错", "bad"),),
+                                            ok=False)])
+    player.open_display()
+    player.frame()
+    a, b = player.screens
+    assert isinstance(a.compositor, TextureCompositor) and isinstance(b.compositor, TextureCompositor)
+    assert a.compositor.renderer is not b.compositor.renderer
+    assert {x.id for x in a.shown.listings}.isdisjoint({x.id for x in b.shown.listings})
+    for screen in (a, b):
+        rect = screen.drawn(screen.badge)
+        assert screen.grab().get_at((rect.right - 4, rect.centery))[:3] == AMBER
+    close()
