@@ -99,6 +99,7 @@ def pss_bytes(pids: list[int]) -> int:
 def measure(pid: int, warmup: float, seconds: float, sample=None) -> dict:
     """CPU share of one core and the largest PSS of ``pid``'s tree over ``seconds`` after ``warmup``."""
     time.sleep(warmup)
+    load = load_average()
     before, t0 = cpu_ticks(tree(pid)), time.monotonic()
     first = sample() if sample else None
     pss = []
@@ -109,7 +110,7 @@ def measure(pid: int, warmup: float, seconds: float, sample=None) -> dict:
     last = sample() if sample else None
     used = sum(t - before.get(p, 0) for p, t in after.items())
     wall = t1 - t0
-    out = {"cpu": used / TICK / wall, "pss": max(pss), "processes": len(after), "wall": wall}
+    out = {"cpu": used / TICK / wall, "pss": max(pss), "processes": len(after), "wall": wall, "load": load}
     if sample:
         out["upload_per_s"] = (last - first) / wall
     return out
@@ -248,6 +249,11 @@ def machine() -> str:
             f"(SDL {'.'.join(map(str, pygame.get_sdl_version()))}); {browser}")
 
 
+def load_average() -> str:
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
+
+
 def section(player: dict, browser: dict, seconds: float, warmup: float, about: str) -> str:
     mb = 1024 * 1024
     cpu_ratio = player["cpu"] / browser["cpu"] if browser["cpu"] else float("nan")
@@ -262,7 +268,9 @@ showing `bench/browser_page/index.html` (the same kind of cards, a CSS crossfade
 a scrolling ticker, a clock). Each measured for {seconds:.0f} s after {warmup:.0f} s of warm-up:
 CPU from /proc/<pid>/stat of the process tree, PSS from /proc/<pid>/smaps_rollup summed over
 it (the largest sample). No environment variable set for the player. Measured
-{dt.date.today().isoformat()} on {about}.
+{dt.date.today().isoformat()} on {about}. Load average (1 min) when the player's run began:
+{player['load']}, when Chromium's began: {browser['load']} (on a busy machine both drop frames,
+and the browser, which has more to draw, drops more).
 
 The player chose: {player['path']}.
 
