@@ -31,6 +31,9 @@ class Clock(Protocol):
         """Let ``seconds`` of this clock pass."""
 
 
+SHORT = 0.025  # seconds: a wait this short (a frame) sleeps rather than wait on the queue
+
+
 class SystemClock:
     def time(self) -> float:
         return time.time()
@@ -39,6 +42,9 @@ class SystemClock:
         return time.monotonic()
 
     def wait(self, inbox: queue.Queue[T], seconds: float) -> T | None:
+        if seconds <= SHORT and inbox.empty():  # between frames: the cheaper sleep; the loop
+            time.sleep(max(0.0, seconds))  # looks at the inbox again after it
+            return None
         try:
             return inbox.get(timeout=max(0.0, seconds))
         except queue.Empty:

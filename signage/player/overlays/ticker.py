@@ -61,15 +61,15 @@ class TickerOverlay:
     def _strip(self, view: View, now: float) -> ticker_mod.Strip | None:
         """Drawn again only when the words or the look change."""
         items = self._items(view, now)
-        lw, lh = view.logical
-        m = Metrics.for_size(lw, lh, view.theme)
-        reserve = 0
-        if view.slide.pages > 1:  # keep the page number ("第 2/5 页") visible
-            n = view.slide.pages
-            reserve = round(view.fonts.width(f"第 {n}/{n} 页", max(m.min_text, m.px(44)))) + m.sp(80)
-        key = (items, view.theme.name, lw, lh, reserve)
+        key = (items, view.theme.name, view.logical, view.slide.pages)
         if key != self._strip_key:
             self._strip_key = key
+            lw, lh = view.logical
+            m = Metrics.for_size(lw, lh, view.theme)
+            reserve = 0
+            if view.slide.pages > 1:  # keep the page number ("第 2/5 页") visible
+                n = view.slide.pages
+                reserve = round(view.fonts.width(f"第 {n}/{n} 页", max(m.min_text, m.px(44)))) + m.sp(80)
             self.strip = ticker_mod.build(items, m, view.theme, view.fonts, reserve)
         return self.strip
 
