@@ -56,6 +56,11 @@ def test_auto_takes_the_software_path_without_a_hardware_renderer(tmp_path, font
     assert outputs.choose_path("gpu", Found("dummy", "software")) == "gpu"  # asked for: textures anyway
     assert outputs.choose_path("gpu", Found("dummy")) == "software"  # no renderer at all
     assert outputs.choose_path("software", Found("x11", "opengl", "Mali-G52")) == "software"
+    from signage.player.probe import probe
+
+    found = probe()  # the real probe: a hidden window, a renderer, SDL asked through ctypes
+    assert found.video == "dummy" and found.renderer == "software" and not found.hardware
+    assert found.max_texture == (0, 0)  # SDL's software renderer: no limit
     player, _ = make(tmp_path, fonts, "auto")
     assert player.screen.compositor.name == "software"  # the dummy driver has no hardware
     close()

@@ -107,7 +107,7 @@ def _texture_output(settings: Settings, display: int, fullscreen: bool, found: F
 
     window = open_window(settings, display, fullscreen)
     renderer = renderer_for(window, found)
-    biggest = found.max_texture if min(found.max_texture) > 0 else (8192, 8192)
+    biggest = tuple(n or 1 << 16 for n in found.max_texture)  # 0: the driver sets no limit
     return TextureCompositor(window, renderer, biggest)
 
 

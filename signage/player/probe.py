@@ -39,7 +39,7 @@ class Found:
     video: str  # SDL's video driver: x11, wayland, kmsdrm, dummy ...
     renderer: str | None = None  # SDL's renderer driver when one could be made: opengl, opengles2, software
     gl: str | None = None  # who draws, for OpenGL renderers ("llvmpipe (LLVM 15.0.6, 256 bits)", "Mali-G52")
-    max_texture: tuple[int, int] = (0, 0)
+    max_texture: tuple[int, int] = (0, 0)  # the largest texture the renderer takes (0: no limit)
 
     @property
     def hardware(self) -> bool:
