@@ -100,6 +100,8 @@ class Player:
         """Take new settings (SIGHUP): reopen the window if its geometry changed, redraw pages."""
         geometry = ("fullscreen", "size", "display_index", "rotation")
         old, self.settings = self.settings, settings
+        if old.renderer != settings.renderer or old.outputs != settings.outputs:
+            log.warning("display.renderer and display.outputs take effect when the player restarts")
         if self.screens and any(getattr(old, k) != getattr(settings, k) for k in geometry) \
                 and not settings.outputs:
             self.fullscreen = not settings.fullscreen
