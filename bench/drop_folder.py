@@ -84,7 +84,7 @@ class _TimedPlayer(Player):
         wait = super().frame()
         title = self.waiting_for
         where = self.store.snapshot.listings if self.in_store_is_enough else \
-            (self._shown.listings if self._shown is not None else ())
+            (self.screen.shown.listings if self.screens and self.screen.shown is not None else ())
         if title and any(x.title == title for x in where):
             self.shown_at = time.perf_counter()
             self.waiting_for = None

@@ -69,7 +69,7 @@ def frame_times(size) -> dict:
     for _ in range(6):
         player.step += 1
         player.frame()  # begins the transition (the next page was prepared in idle time)
-        while player._transition is not None:
+        while player.screen.change is not None:
             t0 = time.perf_counter()
             player.frame()
             transition.append(time.perf_counter() - t0)

@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 import pygame  # noqa: E402
 
 from signage.app import config  # noqa: E402
+from signage.player.clock import CompressedClock, FakeClock  # noqa: E402
 from signage.player.loop import Player  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402
 from signage.sources.folder import read as folder  # noqa: E402
@@ -40,12 +41,12 @@ def ticker_frames(frames: int = 1200) -> dict:
     settings = config.load(ROOT / "config.yaml").replace(
         fullscreen=False, size=(1920, 1080), ticker_enabled=True, transition="none")
     start = dt.datetime(2026, 11, 9, 10, 0, 1).timestamp()
-    now = [start]
-    p = make_player(settings, lambda: now[0])
+    clock = FakeClock(start)
+    p = make_player(settings, clock)
     p.frame()  # the first page and the strip are drawn here, not measured
     times = []
     for i in range(frames):
-        now[0] = start + (i + 1) / 60
+        clock.set(start + (i + 1) / 60)
         t0 = time.perf_counter()
         p.frame()
         times.append(time.perf_counter() - t0)
@@ -59,8 +60,7 @@ def idle_cpu(at: dt.datetime, seconds: float, ticker: bool = False) -> dict:
     """The share of one core the running loop uses for ``seconds`` of real time from ``at``."""
     settings = config.load(ROOT / "config.yaml").replace(
         fullscreen=False, size=(1920, 1080), ticker_enabled=ticker)
-    offset = at.timestamp() - time.time()
-    p = make_player(settings, lambda: time.time() + offset)
+    p = make_player(settings, CompressedClock(at.timestamp(), 1.0))  # real time, from ``at``
     p.frame()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     p.run(max_seconds=seconds)

@@ -74,7 +74,9 @@ from signage.app import (  # noqa: E402
     wiring,  # noqa: E402
 )
 from signage.ops.http import StatusServer  # noqa: E402
+from signage.player.clock import CompressedClock  # noqa: E402
 from signage.player.contain import Faults  # noqa: E402
+from signage.player.hooks import Hooks  # noqa: E402
 from signage.player.loop import Player  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402
 from signage.sources.folder.read import REPORT_NAME  # noqa: E402
@@ -87,21 +89,6 @@ MEMORY_LIMIT = 5 * 1024 * 1024
 SLEEP, NIGHT, DAYTIME = "休息", "零工夜市", "白天"  # the shipped playlists' names
 BROKEN_TARGET = "蜀绣.yaml"  # the file staff break at 09:00 and fix at 10:00
 STAFF_HOURS = (7.5, 21.5)
-
-
-class CompressedClock:
-    """Epoch seconds running ``rate`` times faster than real time, from ``start``.
-
-    ``rate`` is also read by Player._sleep, which divides its waits by it.
-    """
-
-    def __init__(self, start: float, rate: float):
-        self.start = start
-        self.rate = rate
-        self._t0 = time.monotonic()
-
-    def __call__(self) -> float:
-        return self.start + (time.monotonic() - self._t0) * self.rate
 
 
 class _MallInfo2(ctypes.Structure):
@@ -172,7 +159,7 @@ class Histogram:
         return round(self.quantile(q) * 1000, 2)
 
 
-class FrameHistogram:
+class FrameHistogram(Hooks):
     """A Player observer: every frame's time, and apart those that had to draw a page first.
 
     A page drawn on demand (content changed under the page on screen, or the next page was
@@ -186,10 +173,10 @@ class FrameHistogram:
         self._renders: tuple[int, int] | None = None  # (cache, its renders) after the last frame
 
     def loop_tick(self, player) -> None:
-        self._renders = (id(player.cache), player.cache.renders)
+        self._renders = (id(player.screen.cache), player.screen.cache.renders)
 
     def frame_drawn(self, player, seconds: float) -> None:
-        now = (id(player.cache), player.cache.renders)
+        now = (id(player.screen.cache), player.screen.cache.renders)
         drew = self._renders is None or now[0] != self._renders[0] or now[1] > self._renders[1]
         self.all.add(seconds)
         if self.sampling.is_set():
@@ -198,7 +185,7 @@ class FrameHistogram:
             (self.drew_page if drew else self.composited).add(seconds)
 
 
-class ProgrammeLog:
+class ProgrammeLog(Hooks):
     """What the loop had on screen, per simulated day (a Player observer, run on the loop thread).
 
     ``minutes[day][(playlist, theme)]`` (theme "black" for the sleep page) is weighted by simulated time between loop
@@ -215,8 +202,8 @@ class ProgrammeLog:
         self._playlist: str | None = None
 
     def loop_tick(self, player) -> None:
-        now = player.clock()
-        on = player._on
+        now = player.clock.time()
+        on = player.screen.on
         if self._last is not None:
             then, key = self._last
             day = dt.date.fromtimestamp(then).isoformat()
@@ -225,7 +212,7 @@ class ProgrammeLog:
             look = "black" if on.slide.kind == "black" else on.slide.theme
             self._last = (now, (on.playlist, look))
 
-    def slide_shown(self, _player, on, now: float) -> None:
+    def slide_shown(self, _player, on, now: float, screen: int = 0) -> None:
         day = dt.date.fromtimestamp(now).isoformat()
         self.kinds[day][f"{on.playlist}:{on.slide.kind}"] += 1
         self.feed_listings[day] += sum(x.origin.source.startswith("feed:") for x in on.slide.listings)
@@ -248,7 +235,7 @@ class LogTally(logging.Handler):
             msg = record.getMessage()
         except Exception:
             msg = str(record.msg)
-        day = dt.date.fromtimestamp(self.clock()).isoformat()
+        day = dt.date.fromtimestamp(self.clock.time()).isoformat()
         if record.name.endswith("feed.poller"):
             kind = ("feed_http_500" if "HTTP 500" in msg else
                     "feed_refused" if "could not connect" in msg else "feed_other")
@@ -259,7 +246,7 @@ class LogTally(logging.Handler):
         self.counts[day][kind] += 1
         if record.levelno >= logging.ERROR or record.exc_info:
             self.errors[f"{record.name}: {msg}"[:300]] += 1
-            print(f"soak: ERROR logged at simulated {dt.datetime.fromtimestamp(self.clock()):%a %H:%M}: "
+            print(f"soak: ERROR logged at simulated {dt.datetime.fromtimestamp(self.clock.time()):%a %H:%M}: "
                   f"{record.name}: {msg}", file=sys.stderr)
             if record.exc_info:
                 print(logging.Formatter().formatException(record.exc_info), file=sys.stderr)
@@ -301,7 +288,7 @@ class Feed:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
-                now = feed.clock()
+                now = feed.clock.time()
                 day = dt.date.fromtimestamp(now).isoformat()
                 mode = feed.mode(now)
                 etag, body = feed.body(now)
@@ -526,12 +513,12 @@ class Driver(threading.Thread):
             time.sleep(0.01)
         last_hour = last_slot = None
         report = self.work / "jobs" / REPORT_NAME
-        then = self.clock()
+        then = self.clock.time()
         while self.player.running:
-            now = self.clock()
+            now = self.clock.time()
             seen = self.minutes_with[dt.date.fromtimestamp(then).isoformat()]
             elapsed, then = (now - then) / MINUTE, now
-            if self.player._badge_drawn is not None:  # what the room sees
+            if self.player.screen.drawn(self.player.screen.badge) is not None:  # what the room sees
                 seen["badge"] += elapsed
             if report.exists():
                 seen["report"] += elapsed

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Set up signage on Debian/Ubuntu: system packages (a CJK font among them), a virtual
 # environment in .venv, and the package with its dependencies. Safe to run again.
-# Works as root, or as a user with sudo.  Usage: scripts/setup.sh [--test]
+# Works as root, or as a user with sudo.  Usage: scripts/setup.sh [--test | --bench]
+# (--bench: also Xvfb, Chromium and ImageMagick for bench/display_x11.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(python3 python3-venv fontconfig fonts-noto-cjk fonts-symbola)  # symbola: emoji and symbols
-if [ "${1:-}" = "--test" ]; then
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     packages+=(zbar-tools libzbar0)   # decoding QR codes from rendered pages in the tests
+fi
+if [ "${1:-}" = "--bench" ]; then
+    packages+=(xvfb chromium imagemagick)   # the player against a browser on an X server
 fi
 
 if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi

@@ -8,7 +8,9 @@ import threading
 import pygame
 
 from signage.app import config as config_mod
+from signage.player.clock import FakeClock
 from signage.player.contain import Faults, SetAside
+from signage.player.hooks import Hooks
 from signage.player.loop import Player
 from signage.sources.folder import read as folder
 
@@ -98,29 +100,29 @@ def test_player_survives_a_failing_slide_and_sets_it_aside(fonts, drop, tmp_path
                                      "pages": {"cards_per_page": 2, "seconds": 10,
                                                "transition": "none"}},
                                     base_dir=tmp_path).replace(fullscreen=False)
-    now = [1_800_000_000.0]
-    player = Player(settings, fonts, clock=lambda: now[0])
+    clock = FakeClock(1_800_000_000.0)
+    player = Player(settings, fonts, clock=clock)
     player.load(folder.scan(drop.folder).values())
     player.open_display()
     shown = []
 
-    class Watch:
-        def slide_shown(self, _player, on, _now):
+    class Watch(Hooks):
+        def slide_shown(self, _player, on, _now, screen=0):
             shown.append(on.slide.page)
 
     player.observers.append(Watch())
-    broken = BrokenPages(player.cache)
-    player.cache = broken
+    broken = BrokenPages(player.screen.cache)
+    player.screen.cache = broken
     with caplog.at_level(logging.ERROR):
         for _ in range(40):  # 400 s: twenty cycles of the two pages
             player.frame()
-            now[0] += 10
+            clock.step(10)
     assert pygame.display.get_surface() is not None
     assert shown.count(0) == 20 and 1 not in shown  # the good page keeps coming round
     assert broken.attempts == 3  # then the bad one is not even tried for ten minutes
     assert len([r for r in caplog.records if "this slide kind is broken" in r.getMessage()]) == 1
-    now[0] += 600
+    clock.step(600)
     for _ in range(4):
         player.frame()
-        now[0] += 10
+        clock.step(10)
     assert broken.attempts == 4  # retried after the pause

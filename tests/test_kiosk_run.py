@@ -138,6 +138,7 @@ def own_run(tmp_path):
 def test_metrics_parse_and_count_frames_slides_listings(run):
     m = run.metrics()
     assert m[("signage_frames_total", ())] >= 1
+    assert m[("signage_display_upload_bytes_total", ())] >= 640 * 360 * 3  # at least one whole frame
     assert m[("signage_frame_seconds_count", ())] >= 1
     assert m[("signage_slides_shown_total", (("kind", "jobs"),))] >= 1
     assert m[("signage_listings_shown_total", ())] >= 2

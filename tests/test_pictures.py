@@ -317,7 +317,7 @@ def test_the_player_decodes_pictures_where_content_arrives_and_keeps_running(tmp
     loader.join(10)
     assert pictures.cache.decodes == 1 and 0 < pictures.cache.bytes <= 960 * 540 * 4  # shrunk
     player.run(max_seconds=2.5)  # every page at least once
-    drawn = {x.title for slide in player.cache._pages for x in slide.listings}
+    drawn = {x.title for slide in player.screen.cache._pages for x in slide.listings}
     assert "带图" in drawn and "大图" in drawn
     assert pictures.cache.decodes == 1  # the frame loop decoded nothing itself
     assert {"带图", "大图"} <= {x.title for x in player.store.snapshot.listings}

@@ -11,6 +11,8 @@ import pygame
 
 from signage.app import config
 from signage.core.model import Slide
+from signage.player.clock import FakeClock
+from signage.player.hooks import Hooks
 from signage.player.loop import Player, Update
 from signage.render import pages
 from signage.sources.folder import read as folder
@@ -20,10 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD = "岗位: {title}\n工资: 150元/天\n结算方式: 日结\n电话: 13812345678\n"
 
 
-def held_clock():
-    """A clock stopped in the middle of a 600 s page and of a minute: nothing is due by time."""
-    t = (time.time() // 600) * 600 + 330
-    return lambda: t
+def held_clock() -> FakeClock:
+    """A clock in the middle of a 600 s page and of a minute: nothing is due for a while."""
+    return FakeClock((1_800_000_000 // 600) * 600 + 330)
 
 
 def make_player(tmp_path, drop, clock=None, **over) -> Player:
@@ -33,7 +34,7 @@ def make_player(tmp_path, drop, clock=None, **over) -> Player:
     settings = config.from_dict({"content": str(drop.folder)}, tmp_path).replace(**over)
     from signage.render.fonts import load
 
-    player = Player(settings, load(settings.font, settings.lang), clock=clock or time.time)
+    player = Player(settings, load(settings.font, settings.lang), clock=clock or FakeClock())
     player.load(folder.scan(drop.folder).values())
     player.open_display()
     return player
@@ -43,17 +44,17 @@ def test_pages_cycle_with_crossfade_and_are_rendered_once(tmp_path, drop):
     player = make_player(tmp_path, drop, page_seconds=1.0, transition_seconds=0.3)
     starts: list[float] = []
 
-    class Watch:
-        def slide_shown(self, player, on, now):
+    class Watch(Hooks):
+        def slide_shown(self, player, on, now, screen=0):
             starts.append(on.started_at)
 
     player.observers.append(Watch())
-    player.run(max_seconds=3.5)
+    player.run(max_seconds=3.5)  # of the fake clock, stepped by the loop's own waits
     # 5 listings, 2 per page: 3 pages; in 3.5 s at least 3 page changes, each a crossfade of frames.
     assert len(starts) >= 3
     assert {round(b - a, 3) for a, b in zip(starts, starts[1:], strict=False)} == {1.0}  # the period
     assert player.stats.frames > 10
-    assert player.cache.renders <= 3 + 1  # each page drawn once (plus at most one prepared ahead)
+    assert player.screen.cache.renders <= 3 + 1  # each page drawn once (plus at most one prepared ahead)
     pygame.display.quit()
 
 
@@ -61,8 +62,8 @@ def test_an_idle_page_costs_no_frames(tmp_path, drop):
     player = make_player(tmp_path, drop, held_clock(), page_seconds=600.0)
     player.run(max_seconds=0.3)
     frames = player.stats.frames
-    player.run(max_seconds=1.5)
-    assert player.stats.frames <= frames + 1  # at most the clock's minute tick
+    player.run(max_seconds=35)  # the fake clock goes from hh:m5:30 past the next minute
+    assert player.stats.frames == frames + 1  # the clock's minute tick, nothing else
     pygame.display.quit()
 
 
@@ -113,13 +114,13 @@ def test_portrait_rotation_puts_the_same_page_on_the_panel_turned(tmp_path, drop
     player.run(max_seconds=0.3)
     screen = pygame.display.get_surface()
     assert screen.get_size() == (960, 540)  # the panel is landscape; the page is portrait
-    slide: Slide = player._shown
-    expected = pages.rotate(pages.compose(slide, (540, 960), fonts, player.cache.style,
-                                          __import__("datetime").datetime.fromtimestamp(player.clock())), 90)
+    slide: Slide = player.screen.shown
+    expected = pages.rotate(pages.compose(slide, (540, 960), fonts, player.screen.cache.style,
+                                          __import__("datetime").datetime.fromtimestamp(player.clock.time())), 90)
     got = pygame.image.tobytes(screen, "RGB")
     want = pygame.image.tobytes(expected, "RGB")
     same = sum(a == b for a, b in zip(got[::97], want[::97], strict=True)) / len(got[::97])
-    assert same > 0.99  # identical but for a clock minute rolling over
+    assert same > 0.999
     pygame.display.quit()
 
 
@@ -182,16 +183,15 @@ def test_signage_run_serves_status_on_localhost(tmp_path, drop, config_file):
 
 
 def test_crossfade_blends_the_pages_and_ends_exactly_on_the_new_one(tmp_path, drop, fonts):
-    now = [1_800_000_000.0]  # the player's clock, moved by hand
-    player = make_player(tmp_path, drop, page_seconds=600.0, transition_seconds=1.0)
-    player.clock = lambda: now[0]
+    clock = FakeClock()
+    player = make_player(tmp_path, drop, clock, page_seconds=600.0, transition_seconds=1.0)
     player.frame()
     old = pygame.display.get_surface().copy()
     player.step += 1
     player.frame()  # the crossfade begins
-    new = player._shown_surface
+    new = player.screen.page
     for _ in range(9):
-        now[0] += 0.05
+        clock.step(0.05)
         player.frame()
     mid = pygame.display.get_surface()
     changed = [(x, y) for x in range(0, 960, 7) for y in range(80, 500, 7)
@@ -203,9 +203,9 @@ def test_crossfade_blends_the_pages_and_ends_exactly_on_the_new_one(tmp_path, dr
         if all(min(a[i], b[i]) - 2 <= m[i] <= max(a[i], b[i]) + 2 for i in range(3)) and m != b:
             between += 1
     assert between / len(changed) > 0.9  # half way: neither page, a blend of both
-    now[0] += 2.0
+    clock.step(2.0)
     player.frame()
-    assert player._transition is None
+    assert player.screen.change is None
     shot = pygame.display.get_surface()
     assert all(shot.get_at((x, y)) == new.get_at((x, y)) for x, y in changed)
     pygame.display.quit()

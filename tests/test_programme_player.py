@@ -12,8 +12,8 @@ import pygame
 import pytest
 
 from signage.app import config as config_mod
+from signage.player.clock import FakeClock
 from signage.player.loop import Player
-from signage.player.outputs import Outputs
 from signage.render import themes
 from signage.render.geometry import Metrics, footer_height
 from signage.sources.folder import read as folder
@@ -43,26 +43,27 @@ def station(tmp_path, drop, config_file):
     return make
 
 
-def player_at(settings, fonts, when: float) -> tuple[Player, list[float]]:
-    now = [when]
-    p = Player(settings, fonts, clock=lambda: now[0])
+def player_at(settings, fonts, when: float) -> tuple[Player, FakeClock]:
+    clock = FakeClock(when)
+    p = Player(settings, fonts, clock=clock)
     p.load(folder.scan(settings.content_dir).values())
     p.open_display()
-    return p, now
+    return p, clock
 
 
 def test_urgent_file_takes_over_and_goes_away(station, fonts):
     settings, pl = station()
-    p, now = player_at(settings, fonts, t("2026-11-09 10:00"))
+    p, clock = player_at(settings, fonts, t("2026-11-09 10:00"))
     p.frame()
     before = p.state()["slide"]
     (pl / "urgent.yaml").write_text("标题: 今天下午停电\n文字: 14:00 后暂停服务\n", encoding="utf-8")
     assert p.check_playlists(force=True)
-    now[0] += 1
+    clock.step(1)
     p.frame()
     assert p.state()["slide"] == "urgent" and p.state()["playlist"] == "urgent"
-    w, h = p.screen.get_size()
-    assert p.screen.get_at((w // 2, h // 2))[:3] == themes.get("day").urgent_bg
+    shot = p.screen.grab()
+    w, h = shot.get_size()
+    assert shot.get_at((w // 2, h // 2))[:3] == themes.get("day").urgent_bg
     (pl / "urgent.yaml").unlink()
     assert p.check_playlists(force=True)
     p.frame()
@@ -71,41 +72,45 @@ def test_urgent_file_takes_over_and_goes_away(station, fonts):
 
 def test_sleep_hours_draw_black_and_sleep_long(station, fonts):
     settings, _ = station()
-    p, now = player_at(settings, fonts, t("2026-11-09 23:00") + 5)
+    p, _ = player_at(settings, fonts, t("2026-11-09 23:00") + 5)
     wait = p.frame()
     assert p.state()["slide"] == "black"
-    assert pygame.transform.average_color(p.screen)[:3] == (0, 0, 0)
+    assert pygame.transform.average_color(p.screen.grab())[:3] == (0, 0, 0)
     assert wait >= 50  # until the next minute: nothing to draw before then
     assert p.frame() >= 50 and p.stats.frames == 1  # nothing drawn again
 
 
 def test_the_ticker_updates_only_its_strip(station, fonts):
     settings, _ = station("ticker: {enabled: true, speed: 120}\n")
-    p, now = player_at(settings, fonts, t("2026-11-09 10:00") + 0.2)
+    p, clock = player_at(settings, fonts, t("2026-11-09 10:00") + 0.2)
     p.frame()
-    assert p._ticker_on()
-    w, h = p.screen.get_size()
+    assert p.screen.ticker.strip is not None
+    shot = p.screen.grab()
+    w, h = shot.get_size()
     m = Metrics.for_size(w, h, themes.get("day"))
     top = h - footer_height(m)
-    strip = p._strip.rect
+    strip = p.screen.ticker.strip.rect
     above = pygame.Rect(0, 0, w, top)
     right = pygame.Rect(strip.w, top, w - strip.w, h - top)
-    before = [pygame.image.tobytes(p.screen.subsurface(r), "RGB") for r in (above, right) if r.w]
-    ticker_before = pygame.image.tobytes(p.screen.subsurface(pygame.Rect(0, top, strip.w, h - top)), "RGB")
-    now[0] += 0.37  # same page, same minute
+    ticker = pygame.Rect(0, top, strip.w, h - top)
+    before = [pygame.image.tobytes(shot.subsurface(r), "RGB") for r in (above, right) if r.w]
+    ticker_before = pygame.image.tobytes(shot.subsurface(ticker), "RGB")
+    sent = p.screen.compositor.uploaded
+    clock.step(0.37)  # same page, same minute
     wait = p.frame()
-    assert wait < 0.1  # the ticker runs at the frame rate
-    after = [pygame.image.tobytes(p.screen.subsurface(r), "RGB") for r in (above, right) if r.w]
-    ticker_after = pygame.image.tobytes(p.screen.subsurface(pygame.Rect(0, top, strip.w, h - top)), "RGB")
+    assert wait <= 1 / 60  # the ticker runs at the frame rate
+    shot = p.screen.grab()
+    after = [pygame.image.tobytes(shot.subsurface(r), "RGB") for r in (above, right) if r.w]
     assert after == before
-    assert ticker_after != ticker_before
+    assert pygame.image.tobytes(shot.subsurface(ticker), "RGB") != ticker_before
+    assert p.screen.compositor.uploaded - sent == ticker.w * ticker.h * 4  # only the strip went out
 
 
 def test_ticker_position_is_a_function_of_time(station, fonts):
     settings, _ = station("ticker: {enabled: true}\n")
     p, _ = player_at(settings, fonts, t("2026-11-09 10:00"))
     p.frame()
-    strip = p._strip
+    strip = p.screen.ticker.strip
     speed = 100.0
     base = 1_000_000.0 / speed * strip.period  # a whole number of turns: offset 0
     a_surf, a_area = strip.window(base + 3 / speed, speed)
@@ -123,25 +128,21 @@ def test_ticker_position_is_a_function_of_time(station, fonts):
 def test_two_outputs_show_disjoint_listings(station, fonts):
     settings, _ = station("display: {fullscreen: false, size: [640, 360], outputs: [0, 1]}\n")
     assert settings.screen_count == 2
-    now = [t("2026-11-09 10:00")]
-    box = Outputs(settings, fonts, clock=lambda: now[0])
-    box.load(folder.scan(settings.content_dir).values())
-    box.open_display()
-    a, b = box.players
-    assert a.window is not None and b.window is not None and a.window is not b.window
-    assert (a.screen_slot, b.screen_slot) == ((0, 2), (1, 2))
+    box, clock = player_at(settings, fonts, t("2026-11-09 10:00"))
+    a, b = box.screens
+    assert a.grab() is not b.grab()
+    assert (a.slot, b.slot) == ((0, 2), (1, 2))
     seen_jobs = False
     for _ in range(40):
         box.frame()
-        sa, sb = a._on.slide, b._on.slide
-        assert (a._on.started_at, a._on.next_change) == (b._on.started_at, b._on.next_change)
+        sa, sb = a.on.slide, b.on.slide
+        assert (a.on.started_at, a.on.next_change) == (b.on.started_at, b.on.next_change)
         ids_a, ids_b = {x.id for x in sa.listings}, {x.id for x in sb.listings}
         assert not ids_a & ids_b
         seen_jobs = seen_jobs or (ids_a and ids_b)
-        now[0] = a._on.next_change + 0.01
+        clock.set(a.on.next_change + 0.01)
     assert seen_jobs
-    for p in box.players:
-        p.window.destroy()
+    pygame.display.quit()
 
 
 def test_the_ticker_in_the_night_market_names_only_its_listings(fonts):
@@ -149,17 +150,18 @@ def test_the_ticker_in_the_night_market_names_only_its_listings(fonts):
 
     from signage.app import config
     from signage.core.store import ContentStore
-    from signage.player.loop import Player
+    from signage.parse.playlists import load_dir
+    from signage.player.overlays.ticker import playlist_keeps
     from signage.render import ticker
     from signage.sources.folder import read as folder
 
     root = STATION
     settings = config.load(root / "config.yaml")
-    player = Player(settings, fonts)
+    playlists = load_dir(settings.playlists_dir)
     snap = ContentStore().apply_many(folder.scan(root / "playlists/jobs").values())
     today = dt.date(2026, 11, 30)
-    night = player._playlist_keeps("零工夜市")
-    assert night is not None and player._playlist_keeps("白天") is None
+    night = playlist_keeps(playlists, "零工夜市")
+    assert night is not None and playlist_keeps(playlists, "白天") is None
     everything = ticker.ticker_items(snap, today)
     market = ticker.ticker_items(snap, today, keep=night)
     tagged = [x.title for x in snap.current(today) if "夜市" in x.tags]

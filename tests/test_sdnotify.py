@@ -99,7 +99,7 @@ def test_the_frame_loop_feeds_the_watchdog_only_while_frames_work(systemd, fonts
     player.run(max_seconds=0.3)
     got = received(sock)
     assert got[0].startswith("READY=1") and "WATCHDOG=1" in got and got[-1] == "STOPPING=1"
-    player.programme = None  # from now on every frame fails
+    player.screen.programme = None  # from now on every frame fails
     player.alive_at = None
     player.run(max_seconds=0.3)
     assert received(sock) == ["STOPPING=1"]

@@ -7,6 +7,7 @@ import pytest
 
 from signage.app import config
 from signage.core.model import Listing, Location, Problem, Severity, SourceResult
+from signage.player.clock import FakeClock
 from signage.player.loop import Player, Update
 from signage.render.badge import AMBER, badge_state, layout_badge
 from signage.render.geometry import Metrics, Text, footer_height, header_height
@@ -52,22 +53,23 @@ def test_player_draws_and_erases_the_badge(fonts, tmp_path):
     player.load([SourceResult("good.yaml", (_listing("好岗位", "good.yaml"),))])
     player.open_display()
     player.frame()
-    assert player._badge_drawn is None
+    screen = player.screen
+    assert screen.drawn(screen.badge) is None
     player.post(Update((SourceResult("bad.yaml", problems=(Problem(Location("bad.yaml", 3), "错", "bad"),),
                                      ok=False),)))
     player.drain_inbox()
     player.frame()
-    rect = player._badge_drawn[1]
+    rect = screen.drawn(screen.badge)
     centre_left = (rect.x + rect.h // 2 + 2, rect.centery)
-    assert player.screen.get_at((rect.x + rect.w - rect.h // 2, rect.y + 3))[:3] == AMBER
-    assert player.screen.get_at(centre_left)[:3] != player._shown_surface.get_at(centre_left)[:3]
+    assert screen.grab().get_at((rect.x + rect.w - rect.h // 2, rect.y + 3))[:3] == AMBER
+    assert screen.grab().get_at(centre_left)[:3] != screen.page.get_at(centre_left)[:3]
     player.post(Update(removed=("bad.yaml",)))
     player.drain_inbox()
     player.frame()
-    assert player._badge_drawn is None
-    page = player._shown_surface
+    assert screen.drawn(screen.badge) is None
+    page = screen.page
     for x in range(rect.x, rect.right, 7):
-        assert player.screen.get_at((x, rect.centery)) == page.get_at((x, rect.centery))
+        assert screen.grab().get_at((x, rect.centery)) == page.get_at((x, rect.centery))
     pygame.display.quit()
     pygame.display.init()
 
@@ -79,6 +81,29 @@ def test_badge_can_be_switched_off(fonts, tmp_path):
     player.load([SourceResult("bad.yaml", problems=(Problem(Location("bad.yaml"), "错", "bad"),), ok=False)])
     player.open_display()
     player.frame()
-    assert player._badge_drawn is None
+    assert player.screen.drawn(player.screen.badge) is None
+    pygame.display.quit()
+    pygame.display.init()
+
+
+def test_the_badge_shows_on_every_output(fonts, tmp_path):
+    """Two HDMI outputs, a file with errors: the badge is on both windows, not only the first."""
+    settings = config.from_dict({"playlists": None, "display": {"outputs": [0, 1]}}, tmp_path).replace(
+        fullscreen=False, size=(640, 360), transition="none", page_seconds=600)
+    assert settings.screen_count == 2
+    player = Player(settings, fonts, clock=FakeClock())
+    player.load([SourceResult("good.yaml", tuple(_listing(f"岗位{i}", "good.yaml") for i in range(4)))])
+    player.open_display()
+    player.frame()
+    assert len(player.screens) == 2
+    assert all(s.drawn(s.badge) is None for s in player.screens)
+    player.post(Update((SourceResult("bad.yaml", problems=(Problem(Location("bad.yaml", 3), "错", "bad"),),
+                                     ok=False),)))
+    player.drain_inbox()
+    player.frame()
+    for screen in player.screens:
+        rect = screen.drawn(screen.badge)
+        assert rect is not None, f"no badge on output {screen.index + 1}"
+        assert screen.grab().get_at((rect.right - 4, rect.centery))[:3] == AMBER
     pygame.display.quit()
     pygame.display.init()

@@ -364,17 +364,12 @@ def cmd_run(settings, args, stop) -> int:
         log.error("%s", exc)
     except OSError as exc:
         log.error("status port %d unavailable (%s); running without /status", settings.status_port, exc)
-    if settings.outputs:  # one box, several HDMI outputs: a window and a screen index each
-        from signage.player.outputs import Outputs
-
-        player = Outputs(settings, fonts, status=status, faults=faults)
-    else:
-        player = Player(settings, fonts, status=status, faults=faults)
+    player = Player(settings, fonts, status=status, faults=faults)  # a screen per output
     stop.attach(player)
     ops = wiring.attach(player, status)
     config_path = args.config if Path(args.config).exists() else None
     lifecycle.install_reload(lambda: player.post(
-        lifecycle.reload_job(config_path, adjust, ops.notifier, target=player)))
+        lifecycle.reload_job(config_path, adjust, ops.notifier)))
     if not stop.requested:
         player.load(content.initial_results(settings))
     stops = [] if stop.requested else content.start_sources(settings, player.post, fonts)

@@ -126,6 +126,10 @@ class Display(_Section):
     outputs: tuple[Annotated[int, Field(ge=0)], ...] = Field(
         (), description="several HDMI outputs on one box, a list of monitor numbers such as "
         "[0, 1]: one window each")
+    renderer: Literal["auto", "gpu", "software"] = Field(
+        "auto", description="how frames reach the screen: gpu (textures on a graphics chip), "
+        "software (the window's pixels, only changed parts sent), or auto (gpu where a real "
+        "graphics driver is found, else software)")
 
 
 class Pages(_Section):
@@ -278,6 +282,7 @@ class Settings:
     size: tuple[int, int]
     rotation: int
     fps: int
+    renderer: str  # auto, gpu or software (see player/outputs.py)
     cards_per_page: int | None  # None = auto
     page_seconds: float
     transition: str
@@ -400,6 +405,7 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         size=disp.size,
         rotation=disp.rotation,
         fps=disp.fps,
+        renderer=disp.renderer,
         cards_per_page=cfg.pages.cards_per_page,
         page_seconds=cfg.pages.seconds,
         transition=cfg.pages.transition,

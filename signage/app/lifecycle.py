@@ -19,18 +19,15 @@ if TYPE_CHECKING:  # config (pydantic) loads after the stop signals are caught
 log = logging.getLogger(__name__)
 
 
-def reload_job(path, adjust: Callable[[Settings], Settings],
-               notifier=None, target=None) -> Callable:
+def reload_job(path, adjust: Callable[[Settings], Settings], notifier=None) -> Callable:
     """A job for ``player.post``: re-read config.yaml; keep the old settings when it is wrong.
 
-    The loop runs the job with its (first) player; ``target`` is what takes the new
-    settings when that is something else (the driver of several outputs).
+    The loop runs the job with the player, which gives the new settings to every output.
     """
 
     from . import config as config_mod
 
     def job(player) -> None:
-        who = target if target is not None else player
         if notifier is not None:
             notifier.reloading()
         try:
@@ -38,18 +35,18 @@ def reload_job(path, adjust: Callable[[Settings], Settings],
                 new = adjust(config_mod.load(path))
             except config_mod.ConfigError as exc:
                 log.error("config.yaml not reloaded: %s (the old settings stay)", exc)
-                player._notify("config_reloaded", False)
+                player.observers.config_reloaded(player, False)
                 return
-            if new.content_dir != who.settings.content_dir:
+            if new.content_dir != player.settings.content_dir:
                 log.warning("the content folder changed to %s; restart the player to watch it",
                             new.content_dir)
-            old = who.settings
+            old = player.settings
             if (new.status_host, new.status_port, new.status_token) != (
                     old.status_host, old.status_port, old.status_token):
                 log.warning("status host, port or token changed; restart the player to apply")
-            who.apply_settings(new)
+            player.apply_settings(new)
             log.info("config.yaml reloaded")
-            player._notify("config_reloaded", True)
+            player.observers.config_reloaded(player, True)
         finally:
             if notifier is not None:
                 notifier.reloaded()

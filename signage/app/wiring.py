@@ -51,29 +51,26 @@ def attach(player, status=None, notifier: Notifier | None = None,
            playlog: PlayLog | None = None) -> Ops:
     """Plug metrics, play log and watchdog into ``player`` and routes into ``status``.
 
-    ``player`` may also drive several outputs (``.players``): each output gets its own
-    play log screen name (``<screen>-2`` ...); metrics count them all; the watchdog
-    and the screenshot follow the first.
+    A player driving several outputs keeps a play log per output (``<screen>-2`` ...);
+    metrics count them all; the watchdog follows the loop.
     """
-    players = list(getattr(player, "players", None) or [player])
-    primary = players[0]
-    settings = primary.settings
-    metrics = Metrics(clock=primary.clock)
-    for faults in {id(p.faults): p.faults for p in players}.values():
-        faults.listeners.append(metrics.error)
+    settings = player.settings
+    metrics = Metrics(clock=player.clock.time)
+    player.faults.listeners.append(metrics.error)
     screen = settings.screen_name or socket.gethostname()
+    count = len(settings.outputs) or 1
     logs = []
-    for i, p in enumerate(players):
+    for i in range(count):
         if i == 0 and playlog is not None:
             log_i = playlog
         else:
-            log_i = PlayLog(settings.playlog_dir, screen if len(players) == 1 else f"{screen}-{i + 1}",
+            log_i = PlayLog(settings.playlog_dir, screen if count == 1 else f"{screen}-{i + 1}",
                             settings.playlog_keep_days)
+        log_i.output = i if count > 1 else None
         logs.append(log_i)
-        p.observers += [metrics, log_i]
     notifier = notifier or Notifier()
-    primary.observers.append(notifier)
-    screenshots = Screenshots(primary.post, metrics=metrics)
+    player.observers += [metrics, *logs, notifier]
+    screenshots = Screenshots(player.post, metrics=metrics)
     if status is not None:
         status.routes["/metrics"] = metrics.render
         status.routes["/screenshot.png"] = screenshots.route

@@ -27,6 +27,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 
 from signage.core.model import FEED_PREFIX, Severity, SourceResult
+from signage.player.hooks import Hooks
 
 FRAME_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -61,7 +62,7 @@ class _FeedAge:
         yield family
 
 
-class Metrics:
+class Metrics(Hooks):
     def __init__(self, clock: Callable[[], float] = time.time):
         self.clock = clock
         self.registry = r = CollectorRegistry()
@@ -87,6 +88,10 @@ class Metrics:
         self.config_reloads = Counter("signage_config_reloads", "config.yaml reloads (SIGHUP)",
                                       ["result"], registry=r)
         self.screenshots = Counter("signage_screenshots", "Screenshots taken", registry=r)
+        self.display_upload = Counter("signage_display_upload_bytes",
+                                      "Bytes sent to the display: changed rectangles presented "
+                                      "(software path) or textures uploaded (GPU path)", registry=r)
+        self._uploaded = 0  # the compositors' count when last looked at
         self.content_version = Gauge("signage_content_version", "Version of the content on screen",
                                      registry=r)
         self.listings_loaded = Gauge("signage_listings_loaded", "Listings loaded", registry=r)
@@ -138,9 +143,13 @@ class Metrics:
     def frame_drawn(self, player, seconds: float) -> None:
         self.frames.inc()
         self.frame_seconds.observe(seconds)
-        self.last_frame.set(player.clock())
+        self.last_frame.set(player.clock.time())
+        uploaded = sum(screen.compositor.uploaded for screen in player.screens)
+        if uploaded > self._uploaded:
+            self.display_upload.inc(uploaded - self._uploaded)
+        self._uploaded = uploaded
 
-    def slide_shown(self, player, on, now: float) -> None:
+    def slide_shown(self, player, on, now: float, screen: int = 0) -> None:
         self.slides.labels(on.slide.kind).inc()
         if on.slide.listings:
             self.listings.inc(len(on.slide.listings))

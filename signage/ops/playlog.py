@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from signage.player.hooks import Hooks
+
 log = logging.getLogger(__name__)
 
 FILE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.jsonl$")
@@ -49,12 +51,13 @@ class _Showing:
     planned: float
 
 
-class PlayLog:
+class PlayLog(Hooks):
     """Appends impressions; owned by the frame loop, which calls ``tick`` on every wake-up."""
 
     def __init__(self, folder: Path, screen: str, keep_days: int = 90, flush_every: float = 0.5,
-                 monotonic: Callable[[], float] = time.monotonic):
+                 monotonic: Callable[[], float] = time.monotonic, output: int | None = None):
         self.folder = Path(folder)
+        self.output = output  # log only this output's showings (0-based), or all of them
         self.screen = screen
         self.keep_days = max(1, int(keep_days))
         self.flush_every = flush_every
@@ -158,7 +161,9 @@ class PlayLog:
         return gone
 
     # ------------------------------------------------------------ player hooks
-    def slide_shown(self, player, on, now: float) -> None:
+    def slide_shown(self, player, on, now: float, screen: int = 0) -> None:
+        if self.output is not None and screen != self.output:
+            return  # another output's log
         self.shown(now, on.slide.kind, on.slide.listings, max(0.0, on.next_change - now),
                    on.slide.page)
 
@@ -166,7 +171,7 @@ class PlayLog:
         self.tick()
 
     def stopped(self, player) -> None:
-        self.close(player.clock())
+        self.close(player.clock.time())
 
 
 def _ends_with_newline(path: Path) -> bool:

@@ -36,9 +36,10 @@ def png_bytes(width: int, height: int, rgb: bytes, level: int = 6) -> bytes:
 def grab_display(player=None) -> tuple[int, int, bytes]:
     """The screen's pixels as packed RGB (call on the frame loop's thread only).
 
-    ``player.screen`` when there is one (a window of several outputs), else the display.
+    The first output's screen when the player has opened its screens, else the display.
     """
-    surface = getattr(player, "screen", None) or pygame.display.get_surface()
+    screens = getattr(player, "screens", None)
+    surface = screens[0].grab() if screens else pygame.display.get_surface()
     if surface is None:
         raise RuntimeError("no display is open")
     w, h = surface.get_size()

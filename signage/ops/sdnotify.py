@@ -14,10 +14,12 @@ import socket
 import time
 from collections.abc import Callable, Mapping
 
+from signage.player.hooks import Hooks
+
 log = logging.getLogger(__name__)
 
 
-class Notifier:
+class Notifier(Hooks):
     def __init__(self, env: Mapping[str, str] | None = None,
                  clock: Callable[[], float] = time.monotonic):
         env = os.environ if env is None else env
@@ -94,9 +96,9 @@ class Notifier:
     def loop_tick(self, player) -> None:
         """Feed the watchdog only while frame() keeps returning: a loop whose every frame
         fails is as dead as a frozen one, and a restart may cure it."""
-        alive_at = getattr(player, "alive_at", None)
+        alive_at = player.alive_at
         if (self.ready_sent and self.interval is not None and alive_at is not None
-                and time.monotonic() - alive_at <= 2 * self.interval):
+                and player.clock.monotonic() - alive_at <= 2 * self.interval):
             self.watchdog()
 
     def stopped(self, player) -> None:

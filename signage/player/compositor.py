@@ -1,0 +1,117 @@
+"""Compositors: put layers (pages, then overlay sprites) on one output and present them.
+
+Two paths, one interface (``compose(layers, damage)``, ``grab()``, ``uploaded``):
+
+- :class:`SurfaceCompositor` draws into the window's surface and presents only the
+  damaged rectangles (``pygame.display.update(rects)``; with XShm on X11 that sends
+  only those pixels). The software path.
+- :class:`~signage.player.textures.TextureCompositor` (textures.py) keeps each page as
+  a texture uploaded once and redraws the frame from textures on the GPU.
+
+``damage``: None to draw the whole frame, [] when nothing changed (nothing is
+presented), else the panel rectangles that changed. ``uploaded`` counts the bytes
+sent to the display (surface rows presented, or texture uploads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import pygame
+
+from .transitions import Layer
+
+
+class Compositor(Protocol):
+    name: str
+    uploaded: int
+
+    @property
+    def size(self) -> tuple[int, int]: ...
+
+    def compose(self, layers: Sequence[Layer], damage: Sequence[pygame.Rect] | None) -> None: ...
+
+    def grab(self) -> pygame.Surface: ...
+
+
+def draw_layers(target: pygame.Surface, layers: Sequence[Layer], clip: pygame.Rect | None = None) -> None:
+    """Blit ``layers`` into ``target`` (within ``clip``), skipping those an opaque one covers."""
+    area = clip or target.get_rect()
+    first = 0
+    for i, layer in enumerate(layers):
+        if layer.alpha is None and not layer.surface.get_flags() & pygame.SRCALPHA \
+                and layer.rect.contains(area):
+            first = i
+    target.set_clip(clip)
+    try:
+        for layer in layers[first:]:
+            if not layer.rect.colliderect(area):
+                continue
+            if layer.alpha is not None:
+                layer.surface.set_alpha(layer.alpha)
+            target.blit(layer.surface, layer.dest, layer.area)
+            if layer.alpha is not None:
+                layer.surface.set_alpha(None)
+    finally:
+        target.set_clip(None)
+
+
+class SurfaceCompositor:
+    """The window surface path: blits, then presents the changed rectangles only."""
+
+    name = "software"
+
+    def __init__(self, surface: Callable[[], pygame.Surface],
+                 present: Callable[[Sequence[pygame.Rect] | None], None]):
+        self._surface = surface  # looked up each time: a resize gives the window a new one
+        self._present = present
+        self.uploaded = 0
+
+    @classmethod
+    def for_display(cls) -> SurfaceCompositor:
+        """The display module's one window: partial updates go out as they are."""
+
+        def present(rects):
+            if rects is None:
+                pygame.display.flip()
+            else:
+                pygame.display.update(rects)
+
+        return cls(pygame.display.get_surface, present)
+
+    @classmethod
+    def for_window(cls, window: pygame.Window) -> SurfaceCompositor:
+        """A ``pygame.Window`` of several outputs: it has no partial update, so a flip each time."""
+        made = cls(window.get_surface, lambda rects: window.flip())
+        made.partial = False
+        return made
+
+    partial = True  # presents only the damaged rectangles
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._surface().get_size()
+
+    def compose(self, layers: Sequence[Layer], damage: Sequence[pygame.Rect] | None) -> None:
+        if damage is not None and not damage:
+            return
+        target = self._surface()
+        full = target.get_rect()
+        rects = None if damage is None else [r.clip(full) for r in damage if r.colliderect(full)]
+        if rects is None or not self.partial:
+            draw_layers(target, layers, None if rects is None else _union(rects))
+            self._present(None)
+            self.uploaded += full.w * full.h * target.get_bytesize()
+            return
+        for rect in rects:
+            draw_layers(target, layers, rect)
+        self._present(rects)
+        self.uploaded += sum(r.w * r.h for r in rects) * target.get_bytesize()
+
+    def grab(self) -> pygame.Surface:
+        return self._surface()
+
+
+def _union(rects: Sequence[pygame.Rect]) -> pygame.Rect:
+    return rects[0].unionall(rects[1:]) if rects else pygame.Rect(0, 0, 0, 0)
