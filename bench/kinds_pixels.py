@@ -12,6 +12,7 @@ no pixel visible to staff or viewers may move.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -143,6 +144,12 @@ def slides(jobs: Path, lists: Path, theme: str, size: tuple[int, int]) -> list[t
     return out
 
 
+def _values(slide) -> str:
+    """The slide's fields that differ from their defaults (a new field with a default: no change)."""
+    return repr({f.name: getattr(slide, f.name) for f in dataclasses.fields(slide)
+                 if getattr(slide, f.name) != f.default})
+
+
 def render(out_dir: Path) -> int:
     pygame.display.init()
     pygame.freetype.init()
@@ -158,7 +165,7 @@ def render(out_dir: Path) -> int:
                     page = pages.compose(slide, size, fonts, STYLE, DAY)
                     stem = f"{theme}-{size[0]}x{size[1]}-{name}"
                     pygame.image.save(page, str(out_dir / f"{stem}.png"))
-                    text = re.sub(r"version='[^']*'", "version=…", repr(slide))
+                    text = re.sub(r"version='[^']*'", "version=…", _values(slide))
                     values.append(f"{stem}: {text}".replace(tmp, "TMP"))
                     count += 1
     (out_dir / "slides.txt").write_text("\n".join(values) + "\n", encoding="utf-8")
