@@ -23,6 +23,7 @@ from signage.app.config import Settings
 from signage.core import schedule
 from signage.core.model import Problem, Severity, Slide, Snapshot, SourceResult
 from signage.core.store import ContentStore, Update  # noqa: F401 - Update is posted to the player
+from signage.kinds import registry as kinds
 from signage.parse import playlists as playlist_mod
 from signage.render import badge as badge_mod
 from signage.render import pages as pages_mod
@@ -39,7 +40,6 @@ log = logging.getLogger(__name__)
 
 IDLE_POLL = 0.1  # seconds between event checks while idle (10 cheap wake-ups a second)
 PLAYLIST_CHECK = 1.0  # seconds between looks (a cheap stat) at the playlist files
-NO_TICKER = ("black", "poster")
 
 
 @dataclass
@@ -423,8 +423,7 @@ class Player:
 
     def _changing_area(self, old: Slide | None, new: Slide) -> pygame.Rect | None:
         """Below the header, when both pages have the same header; else None (everything)."""
-        plain = ("black", "poster")
-        if old is None or old.kind in plain or new.kind in plain or old.theme != new.theme:
+        if old is None or not (kinds.chrome(old.kind) and kinds.chrome(new.kind)) or old.theme != new.theme:
             return None
         lw, lh = self.logical_size
         top = header_height(Metrics.for_size(lw, lh, get_theme(new.theme or self.settings.theme)))
@@ -506,7 +505,7 @@ class Player:
 
     def _draw_clock(self, now: float, force: bool = False, update: bool = True) -> bool:
         """Draw the header clock over the page; only its small rectangle goes to the screen."""
-        if self._shown is None or self._shown.kind in ("black", "poster"):
+        if self._shown is None or not kinds.chrome(self._shown.kind):  # the clock is in the header
             return False
         local = dt.datetime.fromtimestamp(now)
         minute = (local.year, local.month, local.day, local.hour, local.minute)
@@ -532,7 +531,7 @@ class Player:
 
     def _ticker_on(self) -> bool:
         return (self.settings.ticker_enabled and self._shown is not None
-                and self._shown.kind not in NO_TICKER)
+                and kinds.ticker(self._shown.kind))
 
     def _playlist_keeps(self, name: str):
         """Which listings the playlist on air shows (the night market: only its own), or None."""
@@ -595,7 +594,7 @@ class Player:
 
     def _draw_badge(self, repaint: bool = False) -> bool:
         """The staff badge over the page; ``repaint``: the page under it was just drawn whole."""
-        want = self._badge_want if self._shown is not None and self._shown.kind != "black" else None
+        want = self._badge_want if self._shown is not None and kinds.badge(self._shown.kind) else None
         if repaint:
             self._badge_drawn = None
         elif (want and self._badge_drawn and want == self._badge_drawn[0]) or (not want and not self._badge_drawn):
