@@ -590,6 +590,60 @@ def _document(text: str, r: _Reader) -> Any:
     return None
 
 
+def _theme(r: _Reader, doc: Any, f: dict[str, tuple[Any, Any]]) -> str | None:
+    written = f.get("theme", (None,))[0]
+    if not written:
+        return None
+    theme = THEME_ALIASES.get(as_text(written).lower())
+    if theme is None:
+        r.problem(doc, f["theme"][1], f"不认识的主题“{written}”，可以写 day、night 或 large",
+                  f"unknown theme '{written}'; use day, night or large", Severity.WARNING)
+    return theme
+
+
+def _windows(r: _Reader, schedule: Any) -> tuple[list[Window], bool]:
+    """The schedule's windows, and whether all of them could be read."""
+    if schedule in (None, ""):
+        return [], True
+    windows: list[Window] = []
+    ok = True
+    for entry in schedule if isinstance(schedule, list) else [schedule]:
+        w = _window(r, entry)
+        ok = ok and w is not None
+        if w is not None:
+            windows.append(w)
+    return windows, ok
+
+
+def _slides(r: _Reader, doc: Any, f: dict[str, tuple[Any, Any]], base_dir: Path) -> list[SlideSpec]:
+    raw = f.get("slides", (None,))[0]
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list):
+        r.problem(doc, f["slides"][1], "“内容”应是一个列表（每项前面加“- ”）",
+                  "'slides' should be a list (each item starting with '- ')")
+        return []
+    return [spec for spec in (_slide(r, item, base_dir) for item in raw) if spec is not None]
+
+
+def _page_seconds(r: _Reader, doc: Any, f: dict[str, tuple[Any, Any]]) -> float | None:
+    written = f.get("seconds", (None,))[0]
+    if written in (None, ""):
+        return None
+    try:
+        return max(1.0, float(written))
+    except (TypeError, ValueError):
+        r.problem(doc, f["seconds"][1], "秒数应是数字", "seconds should be a number", Severity.WARNING)
+        return None
+
+
+def _priority(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def load_playlist_text(text: str, key: str, base_dir: Path, order: int = 0
                        ) -> tuple[Playlist | None, list[Problem]]:
     """One playlist file's text -> the playlist (None when unusable) and its problems."""
@@ -605,54 +659,20 @@ def load_playlist_text(text: str, key: str, base_dir: Path, order: int = 0
     f = r.fields(doc, PLAYLIST_FIELDS, "播放列表")
     g = {k: v for k, (v, _) in f.items()}
     name = as_text(g.get("name")) or Path(key).stem
-    theme = None
-    if g.get("theme"):
-        theme = THEME_ALIASES.get(as_text(g["theme"]).lower())
-        if theme is None:
-            r.problem(doc, f["theme"][1], f"不认识的主题“{g['theme']}”，可以写 day、night 或 large",
-                      f"unknown theme '{g['theme']}'; use day, night or large", Severity.WARNING)
+    theme = _theme(r, doc, f)
     sleep = _truthy(g.get("sleep"))
-    windows: list[Window] = []
-    schedule = g.get("schedule")
-    if schedule not in (None, ""):
-        entries = schedule if isinstance(schedule, list) else [schedule]
-        bad = False
-        for entry in entries:
-            w = _window(r, entry)
-            bad = bad or w is None
-            if w is not None:
-                windows.append(w)
-        if bad:
-            r.problem(doc, f["schedule"][1], f"时间表有错，“{name}”暂不播放，改好后自动生效",
-                      f"the schedule has errors, so '{name}' is not shown until it is fixed")
-            return None, r.problems
-    slides: list[SlideSpec] = []
-    raw = g.get("slides")
-    if raw not in (None, ""):
-        if not isinstance(raw, list):
-            r.problem(doc, f["slides"][1], "“内容”应是一个列表（每项前面加“- ”）",
-                      "'slides' should be a list (each item starting with '- ')")
-        else:
-            for item in raw:
-                spec = _slide(r, item, base_dir)
-                if spec is not None:
-                    slides.append(spec)
+    windows, ok = _windows(r, g.get("schedule"))
+    if not ok:
+        r.problem(doc, f["schedule"][1], f"时间表有错，“{name}”暂不播放，改好后自动生效",
+                  f"the schedule has errors, so '{name}' is not shown until it is fixed")
+        return None, r.problems
+    slides = _slides(r, doc, f, base_dir)
     if not slides and not sleep:
         r.problem(doc, None, f"“{name}”没有可以播放的内容，暂不播放", f"'{name}' has nothing to show; not used")
         return None, r.problems
-    try:
-        priority = int(g.get("priority") or 0)
-    except (TypeError, ValueError):
-        priority = 0
     cards = _cards(r, doc, f["cards"]) if "cards" in f else None
-    seconds = None
-    if g.get("seconds") not in (None, ""):
-        try:
-            seconds = max(1.0, float(g["seconds"]))
-        except (TypeError, ValueError):
-            r.problem(doc, f["seconds"][1], "秒数应是数字", "seconds should be a number", Severity.WARNING)
     return Playlist(name, key, tuple(slides), tuple(windows), theme, sleep, _truthy(g.get("default")),
-                    priority, cards, seconds, order), r.problems
+                    _priority(g.get("priority")), cards, _page_seconds(r, doc, f), order), r.problems
 
 
 def load_urgent_text(text: str, key: str, base_dir: Path) -> tuple[Urgent | None, list[Problem]]:
