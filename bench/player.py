@@ -65,7 +65,7 @@ def make_player(size, **over) -> Player:
 def frame_times(size, static_frames: int = 2000, crossfades: int = 6) -> dict:
     player = make_player(size, page_seconds=3600.0, transition_seconds=0.8)
     player.frame()  # first page
-    kinds = {player._shown.kind}
+    shown = {player._shown.kind: player._shown}
     static = []
     for _ in range(static_frames):
         t0 = time.perf_counter()
@@ -76,18 +76,28 @@ def frame_times(size, static_frames: int = 2000, crossfades: int = 6) -> dict:
     for _ in range(crossfades):
         player.step += 1
         player.frame()  # begins the transition (the next page was prepared in idle time)
-        kinds.add(player._shown.kind)
+        shown.setdefault(player._shown.kind, player._shown)
         while player._transition is not None:
             t0 = time.perf_counter()
             player.frame()
             transition.append(time.perf_counter() - t0)
             time.sleep(max(0.0, 1 / 60 - (time.perf_counter() - t0)))
+    drawn = {}  # drawing a page of each kind shown (layout with the real fonts, painting), not cached
+    for kind, slide in shown.items():
+        times = []
+        for _ in range(5):
+            player.cache.clear()
+            t0 = time.perf_counter()
+            player.cache.get(slide)
+            times.append(time.perf_counter() - t0)
+        drawn[kind if kind != "jobs" else f"jobs ({len(slide.listings)} cards)"] = statistics.median(times)
     pygame.display.quit()
     return {
+        "drawn": drawn, "kinds": sorted(shown),
         "static_median": statistics.median(static), "static_p99": pct(static, 99),
         "transition_median": statistics.median(transition), "transition_p99": pct(transition, 99),
         "transition_frames": len(transition), "static_frames": len(static),
-        "crossfades": crossfades, "kinds": sorted(kinds),
+        "crossfades": crossfades,
     }
 
 
@@ -180,6 +190,8 @@ def main() -> None:
         print(f"  transition frame median {ms(ft['transition_median'])}  p99 {ms(ft['transition_p99'])}"
               f"  ({ft['transition_frames']} frames of {ft['crossfades']} crossfades)")
         print(f"  slide kinds      {', '.join(ft['kinds'])}")
+        drawn = ", ".join(f"{k} {v * 1000:.1f} ms" for k, v in sorted(ft["drawn"].items()))
+        print(f"  drawing a page   median of 5, by kind: {drawn}")
         print(f"  CPU, steady      {cpu * 100:.2f}% of one core over {steady:.0f} s (a {cpu_kind} page)")
         print(f"  first frame      median {first:.2f} s (runs: {', '.join(f'{f:.2f}' for f in firsts)})")
         print(f"  memory           {mem:.0f} MB resident after {soak:.0f} s of pages every 2 s")
@@ -189,6 +201,8 @@ def main() -> None:
             f"{ft['transition_median'] * 1000:.2f} / {ft['transition_p99'] * 1000:.2f} ms "
             f"({ft['transition_frames']} frames, {ft['crossfades']} crossfades)")
         rows.setdefault("slide kinds shown in the frame runs", []).append(", ".join(ft["kinds"]))
+        rows.setdefault("drawing a page (layout and paint, not cached) of each kind shown: median of 5",
+                        []).append(drawn)
         rows.setdefault(f"CPU share of one core, {steady:.0f} s of steady state", []).append(
             f"{cpu * 100:.2f} % ({cpu_kind} page)")
         rows.setdefault("process start to first frame: median of 3", []).append(f"{first:.2f} s")
