@@ -124,9 +124,13 @@ def _loaded() -> _Table:
     if not _table.loaded:
         with _lock:
             if not _table.loaded:
-                _table.loaded = True
-                for name in BUILTIN:
-                    importlib.import_module(f"signage.kinds.{name}")
+                _table.loaded = True  # a kind module reading the table while it loads sees it
+                try:
+                    for name in BUILTIN:
+                        importlib.import_module(f"signage.kinds.{name}")
+                except BaseException:
+                    _table.loaded = False  # tried again (and failing loudly again) next time
+                    raise
     return _table
 
 
