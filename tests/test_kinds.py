@@ -83,7 +83,7 @@ def test_the_registered_kind_is_offered_and_its_fields_known(tmp_path, countdown
 
 
 def test_the_builtin_kinds_and_their_flags():
-    assert [k.name for k in kinds.written()] == ["jobs", "poster", "announcement", "live", "join",
+    assert [k.name for k in kinds.writable()] == ["jobs", "poster", "announcement", "live", "join",
                                                   "figures"]
     flat = {k: (kinds.get(k).chrome, kinds.get(k).ticker, kinds.get(k).badge) for k in kinds.BUILTIN}
     assert flat["black"] == (False, False, False)

@@ -64,7 +64,7 @@ class Kind:
     picture_refused: str = "error"  # a picture that cannot be shown: "error", "warn", "skip" the slide
 
     @property
-    def written(self) -> bool:
+    def writable(self) -> bool:
         return bool(self.aliases)
 
     def defaults(self) -> tuple[tuple[str, Any], ...]:
@@ -149,13 +149,13 @@ def by_alias(word: Any) -> Kind | None:
     return None if name is None else _table.kinds[name]
 
 
-def written() -> tuple[Kind, ...]:
+def writable() -> tuple[Kind, ...]:
     """The kinds staff may write: the built-in ones in the order of :data:`BUILTIN`, then
     the others in the order they were registered."""
     def order(kind: Kind) -> int:
         return BUILTIN.index(kind.name) if kind.name in BUILTIN else len(BUILTIN)
 
-    return tuple(sorted((k for k in _loaded().kinds.values() if k.written), key=order))
+    return tuple(sorted((k for k in _loaded().kinds.values() if k.writable), key=order))
 
 
 def field_names() -> dict[str, str]:

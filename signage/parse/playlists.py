@@ -461,8 +461,8 @@ class SlideInput:
 
 
 def _kind(r: _Reader, node: Any, f: dict[str, tuple[Any, Any]]) -> kinds.Kind | None:
-    names = "、".join(k.name for k in kinds.written())
-    names_en = ", ".join(k.name for k in kinds.written())
+    names = "、".join(k.name for k in kinds.writable())
+    names_en = ", ".join(k.name for k in kinds.writable())
     if "kind" not in f:
         r.problem(node, None, f"幻灯片缺少“类型”，已跳过。可以写：{names}",
                   f"slide without 'kind'; skipped. Kinds: {names_en}")
