@@ -54,6 +54,10 @@ def machine() -> dict:
     except ImportError:
         pg = sdl = "?"
     mem_kb = _first("/proc/meminfo", "MemTotal").split()
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = None
     return {
         "cpu": _first("/proc/cpuinfo", "model name") or platform.processor() or platform.machine(),
         "cores": len(os.sched_getaffinity(0)),
@@ -62,13 +66,15 @@ def machine() -> dict:
         "python": platform.python_version(),
         "pygame": pg,
         "sdl": sdl,
+        "load": load,  # other work on the machine: the 1-minute load average when the bench began
     }
 
 
 def machine_line(facts: dict | None = None) -> str:
     m = facts or machine()
     return (f"{m['cpu']}, {m['cores']} cores usable, {m['memory_gb']} GB memory, {m['arch']}; "
-            f"Python {m['python']}, pygame-ce {m['pygame']}, SDL {m['sdl']}")
+            f"Python {m['python']}, pygame-ce {m['pygame']}, SDL {m['sdl']}; "
+            f"load average {m['load']:.2f} when it began")
 
 
 def replace_section(text: str, name: str, body: str) -> str:
@@ -81,9 +87,12 @@ def replace_section(text: str, name: str, body: str) -> str:
     return text.rstrip("\n") + f"\n\n{block}\n"
 
 
+_STARTED = machine()  # as the bench began (the load average then)
+
+
 def record(name: str, body: str, doc: Path = DOC) -> None:
     """Write ``body`` as bench ``name``'s section of ``doc``, dated and with the machine."""
-    stamp = f"Measured {dt.date.today().isoformat()} by `bench/{name}.py` on: {machine_line()}."
+    stamp = f"Measured {dt.date.today().isoformat()} by `bench/{name}.py` on: {machine_line(_STARTED)}."
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     doc.write_text(replace_section(text, name, f"{stamp}\n\n{body.strip()}"), encoding="utf-8")
     print(f"wrote the '{name}' section of {doc}")

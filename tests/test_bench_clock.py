@@ -37,3 +37,13 @@ def test_the_player_bench_runs_on_a_pinned_daytime_clock():
     measured = bench.frame_times((480, 270), static_frames=5, crossfades=1)
     assert measured["transition_frames"] > 0
     assert measured["kinds"]  # it says what it drew
+
+
+def test_a_bench_rewrites_only_its_own_section():
+    lib = _bench("benchlib")
+    doc = "# B\n\nhand\n<!-- bench:a -->\nold a\n<!-- /bench:a -->\nmore hand\n<!-- bench:b -->\nb\n<!-- /bench:b -->\n"
+    new = lib.replace_section(doc, "a", "new a\n| 1 |")
+    assert new == doc.replace("old a", "new a\n| 1 |")
+    assert lib.replace_section(new, "c", "c").endswith("<!-- /bench:b -->\n\n<!-- bench:c -->\nc\n<!-- /bench:c -->\n")
+    facts = lib.machine()
+    assert facts["cores"] >= 1 and facts["memory_gb"] > 0 and facts["python"].startswith("3.")
