@@ -35,7 +35,7 @@ def parse(inp) -> dict:
     else:
         inp.problem("figures", "“数字”应写成“名称: 数值”的列表，例如 本月帮助就业: 37 人",
                     "'figures' should be name: value pairs, e.g. 'placed this month: 37'")
-    out["auto_figures"] = inp.value("auto", True) not in (False, "否", "no", "false")
+    out["auto_figures"] = inp.value("auto") not in (False, "否", "no", "false")
     return out
 
 
@@ -52,5 +52,5 @@ def draw(slide, page: layout.Page) -> list:
 
 
 KIND = register(Kind("figures", draw, aliases=("数据", "成绩"),
-                     fields=(Field("figures", ("数字",)), Field("auto", ("自动",))),
+                     fields=(Field("figures", ("数字",)), Field("auto", ("自动",), True)),
                      parse=parse, expand=expand))

@@ -67,10 +67,6 @@ class Kind:
     def writable(self) -> bool:
         return bool(self.aliases)
 
-    def defaults(self) -> tuple[tuple[str, Any], ...]:
-        """The kind's own fields at their defaults (``SlideSpec.extra`` of a slide without them)."""
-        return tuple((f.name, f.default) for f in self.fields if f.default is not None)
-
 
 @dataclass
 class _Table:

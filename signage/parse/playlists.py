@@ -439,7 +439,12 @@ class SlideInput:
     image: str = ""
 
     def value(self, name: str, default: Any = None) -> Any:
-        return self.written[name][0] if name in self.written else default
+        """The value as written, else ``default``, else the kind's default for the field."""
+        if name in self.written:
+            return self.written[name][0]
+        if default is not None:
+            return default
+        return next((f.default for f in self.kind.fields if f.name == name), None)
 
     def text_of(self, name: str) -> str:
         return as_text(self.value(name))
