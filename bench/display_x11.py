@@ -17,7 +17,6 @@ Run: .venv/bin/python bench/display_x11.py [--seconds 30] [--warmup 5] [--render
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import platform
 import re
@@ -31,10 +30,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import record  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "bench" / "browser_page" / "index.html"
-DOC = ROOT / "docs" / "benchmarks.md"
-BEGIN, END = "<!-- bench/display_x11.py: begin -->", "<!-- bench/display_x11.py: end -->"
 TICK = os.sysconf("SC_CLK_TCK")
 CHROMIUM = "/usr/bin/chromium"
 
@@ -258,17 +258,13 @@ def section(player: dict, browser: dict, seconds: float, warmup: float, about: s
     mb = 1024 * 1024
     cpu_ratio = player["cpu"] / browser["cpu"] if browser["cpu"] else float("nan")
     pss_ratio = player["pss"] / browser["pss"] if browser["pss"] else float("nan")
-    return f"""{BEGIN}
-## Display path on X11: the player against a browser
-
-`.venv/bin/python bench/display_x11.py` (about {round(2 * (seconds + warmup) + 15)} s). One run
+    return f"""`.venv/bin/python bench/display_x11.py` (about {round(2 * (seconds + warmup) + 15)} s). One run
 on its own Xvfb at 1920x1080x24: `signage run` fullscreen with six demo-like listings, the
 ticker on, the clock, a crossfade every 8 s; then Chromium in kiosk mode (`--disable-gpu`)
 showing `bench/browser_page/index.html` (the same kind of cards, a CSS crossfade every 8 s,
 a scrolling ticker, a clock). Each measured for {seconds:.0f} s after {warmup:.0f} s of warm-up:
 CPU from /proc/<pid>/stat of the process tree, PSS from /proc/<pid>/smaps_rollup summed over
-it (the largest sample). No environment variable set for the player. Measured
-{dt.date.today().isoformat()} on {about}. Load average (1 min) when the player's run began:
+it (the largest sample). No environment variable set for the player ({about}). Load average (1 min) when the player's run began:
 {player['load']}, when Chromium's began: {browser['load']} (on a busy machine both drop frames,
 and the browser, which has more to draw, drops more).
 
@@ -282,18 +278,11 @@ The player chose: {player['path']}.
 | bytes sent to the display per second | {player['upload_per_s'] / 1024:.0f} KiB/s | | | only what changed |
 
 The X server's own work (it copies what the clients send onto its screen) is in neither
-column.
-{END}"""
+column."""
 
 
 def write_doc(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8")
-    if BEGIN in doc and END in doc:
-        head, rest = doc.split(BEGIN, 1)
-        doc = head + text + rest.split(END, 1)[1]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc, encoding="utf-8")
+    record("display_x11", text)
 
 
 def main() -> int:
@@ -321,7 +310,6 @@ def main() -> int:
           f"PSS {player['pss'] / browser['pss']:.2f} (goal <= 0.35)")
     if not args.no_doc:
         write_doc(section(player, browser, args.seconds, args.warmup, machine()))
-        print(f"written to {DOC.relative_to(ROOT)}")
     return 0
 
 

@@ -3,7 +3,8 @@
     python bench/drop_folder.py            # everything (about a minute)
     python bench/drop_folder.py --writes 10 --sizes 1000
 
-Prints a Markdown table (paste it under "Drop folder" in docs/benchmarks.md).
+Prints a Markdown table; ``--record`` rewrites this bench's section of docs/benchmarks.md
+from the run.
 
 1. Reload latency: a real Player (SDL dummy video driver, 1920x1080, no transition)
    and the real FolderWatcher; a listing file is rewritten N times and the time from
@@ -37,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import openpyxl  # noqa: E402
 import pygame  # noqa: E402
+from benchlib import PinnedClock, machine_line, record  # noqa: E402
 
 from signage.app import config  # noqa: E402
 from signage.app.config import FontSettings  # noqa: E402
@@ -103,7 +105,7 @@ def reload_latency(mode: str, writes: int, fonts, others: int = 0) -> list[float
         settings = config.from_dict({"playlists": None}, root).replace(
             fullscreen=False, size=(1920, 1080), transition="none", page_seconds=600,
             content_dir=root, watch=mode)
-        player = _TimedPlayer(settings, fonts)
+        player = _TimedPlayer(settings, fonts, clock=PinnedClock())  # the same page whatever the hour
         player.seen = threading.Event()
         player.in_store_is_enough = others > 0
         since = time.time()
@@ -227,6 +229,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writes", type=int, default=30)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000])
+    parser.add_argument("--record", action="store_true",
+                        help="rewrite the drop-folder section of docs/benchmarks.md from this run")
     args = parser.parse_args()
     pygame.display.init()
     pygame.freetype.init()
@@ -278,12 +282,32 @@ def main() -> int:
                      f"median {ms(statistics.median(times))}, p95 {ms(pct(times, 95))}",
                      "(includes the 120 ms quiet period)"))
 
-    print(f"\nPython {sys.version.split()[0]}, {os.cpu_count()} CPUs, SDL video driver "
-          f"{os.environ.get('SDL_VIDEODRIVER')}\n")
-    print("| measurement | result | target |\n|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    table = "| measurement | result | target |\n|---|---|---|\n" + "\n".join(
+        "| " + " | ".join(row) + " |" for row in rows)
+    print(f"\nmachine: {machine_line()}; SDL video driver {os.environ.get('SDL_VIDEODRIVER')}\n")
+    print(table)
+    if args.record:
+        import yaml
+
+        libyaml = "with libyaml" if getattr(yaml, "CSafeLoader", None) else "without libyaml"
+        record("drop_folder", f"`python bench/drop_folder.py --writes {args.writes} --sizes "
+               f"{' '.join(map(str, args.sizes))} --record`: SDL's dummy video driver, a temp folder "
+               f"on {filesystem(tempfile.gettempdir())}, PyYAML {libyaml}.\n\n{table}")
     return 0
+
+
+def filesystem(path: str) -> str:
+    """The type of the filesystem ``path`` is on (from /proc/mounts), e.g. ext4, overlay, tmpfs."""
+    best = ("", "?")
+    try:
+        with open("/proc/mounts", encoding="utf-8") as f:
+            for line in f:
+                mount, kind = line.split()[1:3]
+                if path.startswith(mount) and len(mount) > len(best[0]):
+                    best = (mount, kind)
+    except OSError:
+        pass
+    return best[1]
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
-"""Feed timings (not tests): start-up to cached listings on /status, and parse speed.
+"""Feed timings (not tests): start-up to cached listings on /status, parse speed, and what a
+misbehaving server costs a poll (a body dripped a byte at a time; a 100 MB body).
 
-Run: SDL_VIDEODRIVER=dummy python bench/feed_bench.py
+Run: .venv/bin/python bench/feed_bench.py [--record]   (``--record`` rewrites this bench's
+section of docs/benchmarks.md from the run). The misbehaving server is the feed tests' own
+(tests/feedserver.py), on 127.0.0.1.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import socket
@@ -13,13 +17,24 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
+from benchlib import machine_line, record  # noqa: E402
+
+from signage.app.config import FeedSettings  # noqa: E402
+from signage.core.store import ContentStore  # noqa: E402
 from signage.sources.feed import parse as feed  # noqa: E402
 from signage.sources.feed.cache import Cached, FeedCache  # noqa: E402
+from signage.sources.feed.poller import FeedBoard, FeedPoller  # noqa: E402
+from tests import feedserver as fs  # noqa: E402
+
+DEADLINE = 1.5  # seconds for a whole request (as in the feed tests; config.yaml default: 60)
+MAX_BYTES = 5_000_000  # the config.yaml default
 
 
 def free_port() -> int:
@@ -77,9 +92,58 @@ def parse_speed(n: int = 1000) -> float:
     return time.perf_counter() - t0
 
 
-if __name__ == "__main__":
+def misbehaving(kind: str) -> tuple[float, float, str]:
+    """One poll of a server that drips (``drip``) or sends 100 MB (``endless``): seconds until
+    the poll gave up, peak Python memory during it (MB), and the error it reported."""
+    with fs.FeedServer() as server, tempfile.TemporaryDirectory() as tmp:
+        behaviour = (fs.drip(server, every=0.2) if kind == "drip"
+                     else fs.endless(server, "/feed.json", declare_length=False))
+        server.routes["/feed.json"] = behaviour
+        settings = FeedSettings(url=server.url("/feed.json"), connect_timeout=1.0, read_timeout=0.8,
+                                deadline=DEADLINE, max_bytes=MAX_BYTES, retry_max=0.4, max_stale=3600)
+        poller = FeedPoller(settings, Path(tmp) / "cache", ContentStore().apply, FeedBoard())
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        outcome = poller.poll_once()
+        seconds = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert outcome == "error", outcome
+        return seconds, peak / 1e6, poller.state.last_error
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true",
+                        help="rewrite the feed section of docs/benchmarks.md from this run")
+    args = parser.parse_args()
+    print(f"machine: {machine_line()}")
     runs = [startup_once() for _ in range(5)]
-    print(f"spawn -> cached feed listings on /status: median {statistics.median(runs):.2f} s "
+    print(f"spawn -> 200 cached feed listings on /status: median {statistics.median(runs):.2f} s "
           f"(runs: {', '.join(f'{r:.2f}' for r in runs)})")
     parses = [parse_speed() for _ in range(5)]
-    print(f"parse 1000 JobPostings ({'@graph'}): median {statistics.median(parses) * 1000:.0f} ms")
+    print(f"parse 1000 JobPostings (@graph): median {statistics.median(parses) * 1000:.0f} ms of 5")
+    drips = [misbehaving("drip") for _ in range(3)]
+    print(f"a byte every 0.2 s: poll ended after median {statistics.median(d[0] for d in drips):.2f} s "
+          f"of 3 (deadline {DEADLINE} s): {drips[0][2]}")
+    big = misbehaving("endless")
+    print(f"100 MB body, no length: poll ended after {big[0]:.2f} s, peak Python memory {big[1]:.1f} MB "
+          f"(cap {MAX_BYTES / 1e6:.1f} MB): {big[2]}")
+    if args.record:
+        rows = [
+            ("`signage run` started with the feed server down, to its 200 cached listings on /status: "
+             "median of 5", f"{statistics.median(runs):.2f} s"),
+            ("parsing 1,000 schema.org JobPostings in one `@graph`: median of 5",
+             f"{statistics.median(parses) * 1000:.0f} ms"),
+            (f"a body dripped a byte every 0.2 s (reads never time out), deadline {DEADLINE} s: "
+             "poll given up after, median of 3", f"{statistics.median(d[0] for d in drips):.2f} s"),
+            (f"a 100 MB body without a length, cap {MAX_BYTES / 1e6:.0f} MB: poll given up after; "
+             "peak Python memory during the poll (tracemalloc)", f"{big[0]:.2f} s; {big[1]:.1f} MB"),
+        ]
+        record("feed_bench", "`.venv/bin/python bench/feed_bench.py --record`; the servers on "
+               "127.0.0.1.\n\n| what | result |\n|---|---|\n"
+               + "\n".join(f"| {a} | {b} |" for a, b in rows))
+
+
+if __name__ == "__main__":
+    main()

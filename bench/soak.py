@@ -1,6 +1,9 @@
 """A week on the wall in a few minutes: the real player, sources and programme under a compressed clock.
 
-    python bench/soak.py [--days 7] [--minutes 8] [--size 1920x1080] [--record docs/benchmarks.md]
+    python bench/soak.py [--days 7] [--minutes 8] [--size 1920x1080] [--record]
+    python bench/soak.py --quick --record    # 3 days in about 3.5 minutes
+
+``--record`` rewrites this bench's section of docs/benchmarks.md from the run.
 
 Everything `signage run` starts is started here the same way (SDL dummy driver):
 the Player with the shipped playlists (day, night market 18:00-21:30 in the night
@@ -66,6 +69,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psutil  # noqa: E402
 import pygame  # noqa: E402
 import requests  # noqa: E402
+from benchlib import PinnedClock, record  # noqa: E402
 
 from signage.app import config as config_mod  # noqa: E402
 from signage.app import (  # noqa: E402
@@ -74,7 +78,6 @@ from signage.app import (  # noqa: E402
     wiring,  # noqa: E402
 )
 from signage.ops.http import StatusServer  # noqa: E402
-from signage.player.clock import CompressedClock  # noqa: E402
 from signage.player.contain import Faults  # noqa: E402
 from signage.player.hooks import Hooks  # noqa: E402
 from signage.player.loop import Player  # noqa: E402
@@ -224,7 +227,7 @@ class ProgrammeLog(Hooks):
 class LogTally(logging.Handler):
     """Counts the product's warnings per simulated day; keeps every distinct error."""
 
-    def __init__(self, clock: CompressedClock):
+    def __init__(self, clock: PinnedClock):
         super().__init__(logging.WARNING)
         self.clock = clock
         self.counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
@@ -255,7 +258,7 @@ class LogTally(logging.Handler):
 class Feed:
     """The county feed on 127.0.0.1: listings change hourly; it fails at set hours (simulated)."""
 
-    def __init__(self, clock: CompressedClock):
+    def __init__(self, clock: PinnedClock):
         self.clock = clock
         self.counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
         self.port = 0
@@ -440,7 +443,7 @@ class Staff:
 class Driver(threading.Thread):
     """Plays the week's events around the player, in simulated time; samples every hour."""
 
-    def __init__(self, player: Player, clock: CompressedClock, work: Path, size, end: float,
+    def __init__(self, player: Player, clock: PinnedClock, work: Path, size, end: float,
                  feed: Feed, status: StatusServer, rate: float):
         super().__init__(name="soak-driver", daemon=True)
         self.player, self.clock, self.work, self.size, self.end = player, clock, work, size, end
@@ -622,35 +625,16 @@ def coverage(days: list[str], prog: ProgrammeLog) -> list[str]:
     return missing
 
 
-def record(path: Path, text: str) -> None:
-    """Write ``text`` as the "## Soak" section of ``path`` (other sections are kept)."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    lines = old.splitlines()
-    out, skipping, placed = [], False, False
-    for line in lines:
-        if line.strip() == "## Soak":
-            skipping = True
-            out.append(text.rstrip())
-            placed = True
-            continue
-        if skipping and line.startswith("## "):
-            skipping = False
-            out.append("")
-        if not skipping:
-            out.append(line)
-    body = "\n".join(out).rstrip() + "\n"
-    if not placed:
-        body += "\n" + text.rstrip() + "\n"
-    path.write_text(body, encoding="utf-8")
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=float, default=7.0, help="simulated days (default 7)")
     ap.add_argument("--minutes", type=float, default=8.0, help="real minutes to take (default 8)")
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--warmup-hours", type=float, default=24.0)
-    ap.add_argument("--record", type=Path, help="write the figures into this markdown file")
+    ap.add_argument("--quick", action="store_true",
+                    help="3 simulated days at the week's rate (1260x): about 3.5 real minutes")
+    ap.add_argument("--record", action="store_true",
+                    help="rewrite the soak section of docs/benchmarks.md from this run")
     ap.add_argument("--dynamic-malloc", action="store_true",
                     help="leave glibc's mmap threshold dynamic (what signage run turns off)")
     ap.add_argument("--tracemalloc", type=int, default=0, metavar="N",
@@ -659,6 +643,8 @@ def main(argv=None) -> int:
     ap.add_argument("--log", type=Path, help="write the product's warnings and errors to this file")
     ap.add_argument("--samples", type=Path, help="write the hourly samples and daily tallies as JSON here")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.days, args.minutes = 3.0, 3 * 8.0 / 7  # the default week's rate, fewer days
     size = tuple(int(v) for v in args.size.split("x"))
     work = Path(tempfile.mkdtemp(prefix="signage-soak-"))
     try:
@@ -674,7 +660,7 @@ def soak(args, size, work: Path) -> int:
         shutil.copy(ROOT / "playlists" / name, work / "playlists" / name)
     start = dt.datetime(2026, 11, 2, 0, 0).timestamp()  # a Monday, midnight: asleep
     rate = args.days * DAY / (args.minutes * 60)
-    clock = CompressedClock(start, rate)
+    clock = PinnedClock(start, rate)
     tally = LogTally(clock)
     logging.getLogger().addHandler(tally)
     logging.getLogger().setLevel(logging.WARNING)
@@ -768,14 +754,15 @@ def soak(args, size, work: Path) -> int:
             for line in stat.traceback.format()[-6:]:
                 print(f"    {line}")
     if args.record:
-        record(args.record, soak_section(summary, driver.samples, daily))
+        record("soak", soak_section(summary, driver.samples, daily, args.quick))
     if args.samples:
         args.samples.write_text(json.dumps({"summary": summary, "samples": driver.samples, "daily": daily},
                                            ensure_ascii=False, indent=1), encoding="utf-8")
     return 0 if ok else 1
 
 
-def soak_section(s: dict, samples: list[dict], daily: dict) -> str:
+def soak_section(s: dict, samples: list[dict], daily: dict, quick: bool) -> str:
+    """The soak's section of docs/benchmarks.md: every figure from this run."""
     per_day = [x for x in samples if x["sim_hours"] % 24 == 0 and x["sim_hours"] > 0]
     rows = "\n".join(f"| {x['sim_hours'] / 24:.0f} | {x['rss'] / 2**20:.1f} | "
                      f"{x.get('heap_used', 0) / 2**20:.1f} / {x.get('heap_free', 0) / 2**20:.1f} | "
@@ -794,16 +781,24 @@ def soak_section(s: dict, samples: list[dict], daily: dict) -> str:
             f"{f.get('200', 0)} / {f.get('304', 0)} / {f.get('500', 0)} / {w.get('feed_refused', 0)} / "
             f"{f.get('200_truncated', 0)} | {d['feed_stale_minutes']} | {d['badge_minutes']} / {d['report_minutes']} |")
     fa = s["feed_answers"]
-    return f"""## Soak
-
-`python bench/soak.py --days {s['simulated_days']:g} --record docs/benchmarks.md`: the real
+    n = s["simulated_days"]
+    w, h = (int(v) for v in s["size"].split("x"))
+    badge = [d["badge_minutes"] / 60 for d in daily.values()]
+    stale = [d["feed_stale_minutes"] / 60 for d in daily.values()]
+    per_day = s["rss_growth_mb"] / max(1.0, n - 2)  # day 2 to the last day
+    objects = (s["objects_end"] / s["objects_after_warmup"] - 1) * 100
+    anon = s.get("rss_anon_end_mb", 0) - s.get("rss_anon_after_warmup_mb", 0)
+    filed = s.get("rss_file_end_mb", 0) - s.get("rss_file_after_warmup_mb", 0)
+    heap = s.get("heap_used_end_mb", 0) - s.get("heap_used_after_warmup_mb", 0)
+    mapped = s.get("mmapped_end_mb", 0) - s.get("mmapped_after_warmup_mb", 0)
+    command = "--quick" if quick else f"--days {n:g} --minutes {s['real_seconds'] / 60:.0f}"
+    return f"""`python bench/soak.py {command} --record`: the real
 Player loop (SDL dummy driver, {s['size']}) under a clock running {s['rate']}x real time, started
 as `signage run` starts it: the shipped playlists (`day.yaml`, `night-market.yaml`,
 `sleep.yaml`) through the real schedule, `content.initial_results` and
 `content.start_sources` with a `feeds:` entry (so the real FolderWatcher, inotify, and the
 real FeedPoller run in their own threads), the status server with /metrics and
-/screenshot.png, the play log, containment. Measured on {dt.date.today()} on this project's
-machine (2 cores, 24 GB, Python 3.11, glibc; no GPU, SDL dummy video driver).
+/screenshot.png, the play log, containment. No GPU, SDL dummy video driver.
 
 How the simulation maps onto the real features (simulated local time, every day):
 
@@ -859,53 +854,37 @@ the drop folder. "Changes": when the playlist on screen changed. Feed polls: 200
 | --- | --- | --- | --- | --- | --- | --- | --- |
 {chr(10).join(prog_rows)}
 
-Reading it:
+Reading it (every figure here from this run):
 
-- Every day passes through the three playlists at the times the shipped files give
-  (changes at 07:00, 18:00, 21:30 and 22:00; the first day starts asleep, its first frame
-  a simulated minute or two after the clock's start). The night market shows only listings
-  tagged 夜市, local and the feed's, in the night theme. The sleep page is one OnScreen
-  from 22:00 to midnight and one from midnight to 07:00 (`next_change` is bounded by the
-  schedule's next edge and by midnight), with the same start, so it is announced (play
-  log, metrics) once a night, and the loop wakes only for the minute.
-- Staff badge and `_错误报告.txt`: about 2 hours a day, the two hours with a broken file
-  (the report is written once the watcher has read the change, 0.1-1 s real, a few
-  simulated minutes); the feed's stale warning: about 1.5-2 hours a day, from an hour
-  into each outage (`max_stale`) until the next good poll.
-- A 12 s page lasts {12 / s['rate'] * 1000:.1f} ms of real time here, less than drawing a
-  1080p page, so most frames draw their page on demand (the loop is behind the schedule,
-  and the page prepared ahead is already due): the "drew a page" line is the cost of a
-  render, which at normal speed happens ahead in idle time. Frames that only composite
-  (the clock, the crossfade, the ticker at lunch, the badge) take 0.4 ms at the median;
-  their p99 moved between 16 and 57 ms over three runs of the same week. That tail was
-  not traced; the likely cause is the loop waiting for the GIL while other threads work
-  (the sampler's `gc.get_objects`, PNG encoding, the watcher parsing YAML, the poller),
-  as in the frames taken during the bench's own hourly sampling.
+- The changes column shows when the playlist on screen changed; the shipped files change
+  it at 07:00, 18:00, 21:30 and 22:00. The sleep page is one OnScreen from 22:00 to
+  midnight and one from midnight to 07:00 (`next_change` is bounded by the schedule's
+  next edge and by midnight), with the same start, so it is announced (play log,
+  metrics) once a night.
+- Staff badge: {min(badge):.1f}-{max(badge):.1f} hours a day (the bench breaks a file for
+  two hours a day); the feed's stale warning: {min(stale):.1f}-{max(stale):.1f} hours a day,
+  from an hour into each outage (`max_stale`) until the next good poll.
+- A 12 s page lasts {12 / s['rate'] * 1000:.1f} ms of real time here, so pages are often
+  due before the loop prepared them ahead and are drawn inside a frame: the "drew a page
+  first" line is the cost of a render, which at normal speed happens ahead in idle time.
+  Frames that only composite (the clock, the crossfade, the ticker at lunch, the badge)
+  take {s['composite_frame_ms_median_p99'][0]} ms at the median, {s['composite_frame_ms_median_p99'][1]} ms
+  at the p99; frames taken while the bench sampled (its `gc.get_objects`, scrapes, PNG
+  encoding in other threads) are counted apart.
 - Memory is compared asleep (00:00-06:00), when only the black page is up and nothing
-  changes; in the day it moves by whole 1080p pages (8.3 MB) with what the page cache and
-  the transition hold when the sample is taken (two runs of the same week had whole-day
-  medians of day 7 a page apart, +2.0 and +8.5 MB). Asleep it rose 0.3 MB a day here, all
-  anonymous memory: file-backed pages (libraries, the font file freetype reads glyphs
-  from) stay flat, and so do glibc's heap in use and its mmap'd blocks (the page
-  surfaces). A 3-day run with `--tracemalloc 15` found no growing Python allocation in the
-  product after warm-up but the frame-time list filling to its 10,000 cap (67 KiB); the
-  rest was the bench's own records. The remainder is outside glibc's heap (Python's small
-  object arenas, SDL): under the 5 MB limit, not attributed further; a longer run would
-  tell whether it levels off. Not comparable with the 108 MB of the soak before the
-  merge, which ran without playlists (day, night and QR slides), watcher and poller.
-- Python objects stay flat (+0.2 %); "Python blocks" (all small allocations) grow with
-  the bench's records. Fds and threads are compared by their daily floor: a poll or a
-  scrape in flight adds one for a moment.
+  changes; in the day it moves by whole pages ({w * h * 4 / 2**20:.1f} MB at {s['size']}) with what
+  the page cache and the transition hold when the sample is taken. Asleep, from day 2 to
+  day {n:g}: {s['rss_growth_mb']:+.2f} MB ({per_day:+.2f} MB a day); anonymous {anon:+.1f} MB,
+  file-backed {filed:+.1f} MB; glibc's heap in use {heap:+.1f} MB, its mmap'd blocks (page
+  surfaces) {mapped:+.1f} MB. `--tracemalloc N` lists the Python allocations that grew most.
+- Python objects alive, day 2 to day {n:g}: {objects:+.1f} %. "Python blocks" (all small
+  allocations) include the bench's own records. Fds and threads are compared by their
+  daily floor: a poll or a scrape in flight adds one for a moment.
 - `signage run` (and this bench, unless `--dynamic-malloc`) fixes glibc's mmap threshold
   at 1 MB: by default glibc raises the threshold after a large block is freed, page
-  surfaces then come from the heap, and resident memory steps up by whole pages and stays
-  there (an earlier run without it saw one step of +12.6 MB on day 4).
-- Found by this soak and fixed (`signage/sources/folder/watch.py`): on a local folder, the watcher's
-  safety rescan (every 20 s) could see a rename or a deletion a few milliseconds before
-  its inotify event reached the worker, count it as missed, and switch the folder to
-  polling for good (1 s polls, 0.4 s settling, a stat of every file each second). Such
-  changes are now suspects, missed only if no event names them within a second. The
-  bench fails if the watcher switches to polling.
+  surfaces then come from the heap, and resident memory steps up by whole pages and stays.
+- The bench fails if the watcher switches this local folder to polling (its safety rescan
+  once took a rename seen a moment before its inotify event for a missed event).
 
 Per simulated day (samples at midnight):
 

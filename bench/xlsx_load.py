@@ -1,22 +1,24 @@
 """Load time of a 10,000-listing workbook: openpyxl (read-only, full) against python-calamine.
 
-    .venv/bin/python bench/xlsx_load.py [ROWS]
+    .venv/bin/python bench/xlsx_load.py [ROWS] [--record]
 
 Builds a staff-like workbook (merged title row, Excel dates, phone numbers stored as
 numbers) in a temporary folder, then times, best of 3: reading the cells only with each
-library, and the whole drop-folder load (``folder.load_file``). Figures go to stdout.
+library, and the whole drop-folder load (``folder.load_file``). Figures go to stdout;
+``--record`` rewrites this bench's section of docs/benchmarks.md from the run.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import io
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import openpyxl
+from benchlib import machine_line, record
 
 from signage.sources.folder import read as folder
 
@@ -45,7 +47,12 @@ def best(fn, times: int = 3) -> float:
 
 
 def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", type=int, nargs="?", default=10_000)
+    parser.add_argument("--record", action="store_true",
+                        help="rewrite the workbook section of docs/benchmarks.md from this run")
+    args = parser.parse_args()
+    rows = args.rows
     data = build(rows)
 
     def openpyxl_read_only():
@@ -66,6 +73,7 @@ def main() -> None:
         sheet = book.get_sheet_by_index(0)
         return len(sheet.to_python(skip_empty_area=False)), sheet.merged_cell_ranges
 
+    print(f"machine: {machine_line()}")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "jobs.xlsx"
         path.write_bytes(data)
@@ -74,14 +82,21 @@ def main() -> None:
             result = folder.load_file(path, Path(tmp))
             assert len(result.listings) == rows, (len(result.listings), result.problems[:3])
 
-        print(f"workbook: {rows} listings, {len(data) / 1e6:.2f} MB")
-        print(f"openpyxl read-only, cells only: {best(openpyxl_read_only):.3f} s")
-        print(f"openpyxl full (merged cells):   {best(openpyxl_full):.3f} s")
+        results = [("openpyxl, read-only mode, cells only", best(openpyxl_read_only)),
+                   ("openpyxl, full mode (the only mode that reports merged cells)", best(openpyxl_full))]
         try:
-            print(f"python-calamine, cells+merges:  {best(calamine):.3f} s")
+            results.append(("python-calamine, cells and merged cells", best(calamine)))
         except ImportError:
             print("python-calamine: not installed")
-        print(f"folder.load_file (whole load):  {best(whole_load):.3f} s")
+        results.append(("whole load: `folder.load_file` (calamine, headers, normalising, checks)",
+                        best(whole_load)))
+    print(f"workbook: {rows} listings, {len(data) / 1e6:.2f} MB")
+    for what, seconds in results:
+        print(f"{what}: {seconds:.3f} s")
+    if args.record:
+        table = "\n".join(f"| {what} | {seconds:.3f} s |" for what, seconds in results)
+        record("xlsx_load", f"`.venv/bin/python bench/xlsx_load.py {rows} --record`: best of 3.\n\n"
+               f"| {rows:,} listings, {len(data) / 1e6:.2f} MB | result |\n|---|---|\n{table}")
 
 
 if __name__ == "__main__":

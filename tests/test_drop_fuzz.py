@@ -8,6 +8,7 @@ import math
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -119,3 +120,11 @@ def test_arbitrary_workbooks_never_raise(rows, merges, hidden):
     except (ValueError, TypeError):
         return  # openpyxl refuses some values (control characters); not our input
     _check(folder.load_file(path, _DIR))
+
+
+@pytest.mark.parametrize("pay", ["[{}]", "[[1, 2]]", "[{a: 1}, 150]"])
+def test_pay_nested_in_a_list_is_an_error_not_drawn(pay):
+    """Found by the fuzz: a pay of ``[{}]`` was drawn as "{}"."""
+    result = folder.load_yaml_text(f"岗位: 保洁\n电话: 13812345678\n工资: {pay}\n", "x.yaml")
+    assert not result.listings
+    assert any("pay" in p.en for p in result.problems)

@@ -14,11 +14,12 @@ import pytest
 from signage.app.cli import main
 from signage.core import schedule
 from signage.core.model import Slide
+from signage.kinds import registry as kinds
 from signage.parse import playlists as playlist
 from signage.render import pages, themes
 from signage.render.geometry import Box, Metrics, Qr, Rect, Text
 from signage.render.layout import layout_page
-from signage.render.slides import KINDS, QR_SHARE, body_rect
+from signage.render.slides import QR_SHARE, body_rect
 
 STATION = Path(__file__).resolve().parent / "fixtures" / "station"  # a frozen copy of the demo
 SIZES = [(1920, 1080), (1080, 1920)]
@@ -68,6 +69,19 @@ def test_render_at_chosen_instants(tmp_path, capsys):
     assert page.get_bounding_rect(min_alpha=1).size == page.get_size()  # opaque and all black
 
 
+def test_render_a_page_number_draws_that_page_of_what_is_on(tmp_path, capsys):
+    """``--page N`` is page N of what the schedule has on at ``--at``: in sleep hours that is
+    the black page (not the "no listings" page of a cycle the CLI worked out for itself)."""
+    page = run_render(tmp_path, "2026-11-09 23:00", "--page", "1")
+    assert pygame.transform.average_color(page)[:3] == (0, 0, 0)
+    assert "black" in capsys.readouterr().out
+    assert main(["--config", str(STATION / "config.yaml"), "render", "--at", "2026-11-09 23:00",
+                 "--out", str(tmp_path / "x.png"), "--page", "2"]) == 2
+    day = run_render(tmp_path / "day", "2026-11-09 10:00", "--page", "1")
+    assert day.get_at((4, 4))[:3] == themes.get("day").header_bg
+    assert "jobs page 1/" in capsys.readouterr().out
+
+
 def test_render_shows_what_each_screen_shows(tmp_path, capsys):
     """``--screen k/n`` draws that screen's share: the job pages differ between screens."""
     jobs_page = None
@@ -109,7 +123,7 @@ def test_new_slide_kinds_are_readable_and_fit(fonts, size, theme_name):
     m = Metrics.for_size(w, h, theme)
     page = Rect(0, 0, w, h)
     for slide in sample_slides(theme_name):
-        assert slide.kind in KINDS
+        assert kinds.get(slide.kind).chrome  # the header and footer around the body
         ops = layout_page(slide, w, h, theme, fonts, STYLE.station, STYLE.hotline)
         texts = [op for op in ops if isinstance(op, Text)]
         assert texts, slide.kind

@@ -13,6 +13,7 @@ import pytest
 from signage.core import schedule
 from signage.core.model import Listing, Location, Poster, Snapshot
 from signage.core.store import ContentStore
+from signage.kinds import figures as figures_kind
 from signage.parse import playlists as playlist
 from signage.sources.folder import read as folder
 
@@ -214,7 +215,7 @@ def test_figures_count_todays_listings_and_add_the_staff_figures(demo, shipped):
     values = dict(figs.details)
     assert values["今日在招岗位"] == f"{len(demo.listings)} 个"
     assert values["本月帮助就业"] == "137 人"
-    assert len(figs.details) <= schedule.MAX_FIGURES
+    assert len(figs.details) <= figures_kind.MAX_FIGURES
 
 
 def test_a_filter_sort_and_cards_per_page():

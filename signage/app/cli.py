@@ -198,18 +198,14 @@ def cmd_render(settings, args) -> int:
     playlists = playlist.load_dir(settings.playlists_dir)
     screen = args.screen or (settings.screen_index, settings.screen_count)
     on = schedule.at(instant, snap, programme, playlists=playlists, screen=screen)
-    slide = on.slide
-    if args.page is not None:
-        if playlists or screen[1] > 1:
-            chosen = schedule.choose(playlists.playlists, dt.datetime.fromtimestamp(instant)).playlist
-            slides = schedule.cycle(chosen, snap, dt.date.fromtimestamp(instant), programme, screen)
-        else:
-            slides = schedule.slides_for(snap, dt.date.fromtimestamp(instant), programme)
-        if not 1 <= args.page <= len(slides):
-            print(f"signage: there are {len(slides)} pages; --page must be 1 to {len(slides)}",
+    if args.page is not None:  # page N of what is on: the schedule's own cycle, stepped through
+        if not 1 <= args.page <= on.count:
+            print(f"signage: there are {on.count} pages; --page must be 1 to {on.count}",
                   file=sys.stderr)
             return 2
-        slide = slides[args.page - 1]
+        on = schedule.at(instant, snap, programme, step=args.page - 1 - on.index,
+                         playlists=playlists, screen=screen)
+    slide = on.slide
     style = pages.PageStyle(settings.station_name, settings.hotline, cards, settings.theme)
     surface = pages.compose(slide, size, fonts, style, dt.datetime.fromtimestamp(instant))
     out = Path(args.out)

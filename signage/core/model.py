@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 
 class PayUnit(StrEnum):
@@ -266,8 +267,8 @@ class Slide:
     Equal slides draw equal pixels, so a slide is its own cache key.
     """
 
-    kind: str  # "jobs", "poster", "empty" (no listings yet), "black" (sleep hours),
-    # and from playlists: "announcement", "live", "join", "figures", "urgent"
+    kind: str  # a kind of signage/kinds: "jobs", "poster", "empty" (no listings yet),
+    # "black" (sleep hours), "urgent", and from playlists "announcement", "live", "join", "figures"
     listings: tuple[Listing, ...] = ()
     poster: Poster | None = None  # the image of a poster (or of a join slide's group QR picture)
     page: int = 0  # 0-based page number among the slides of this cycle
@@ -279,3 +280,8 @@ class Slide:
     qr: str = ""  # what the slide's QR code encodes (a URL, tel:...)
     details: tuple[tuple[str, str], ...] = ()  # (label, value): a live stream's when/where, figures
     cards: int = 0  # the cards a job page was cut for (0: as config.yaml says)
+    extra: tuple[tuple[str, Any], ...] = ()  # a kind's own fields (signage/kinds: Kind.fields)
+
+    def value_of(self, name: str, default: Any = None) -> Any:
+        """The value of the kind's own field ``name``."""
+        return next((v for k, v in self.extra if k == name), default)

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from signage.kinds import registry as kinds
 from signage.parse.playlists import Playlist, Playlists, SlideSpec, reading_seconds
 
 from .model import Listing, Location, PayUnit, Poster, Slide, Snapshot
@@ -178,66 +179,46 @@ def share_pages(listings: tuple[Listing, ...], cards: int, seconds: float, theme
     return slides
 
 
-def figures(listings: tuple[Listing, ...]) -> tuple[tuple[str, str], ...]:
-    """What today's content says about the station: listings, employers, people wanted, pay."""
-    employers = {x.employer for x in listings if x.employer}
-    heads = sum(x.headcount or 0 for x in listings)
-    out = [("今日在招岗位", f"{len(listings)} 个"), ("招聘单位", f"{len(employers)} 家")]
-    if heads:
-        out.append(("招聘人数", f"{heads} 人"))
-    counts: dict = {}
-    for x in listings:
-        if x.settlement is not None:
-            counts[x.settlement] = counts.get(x.settlement, 0) + 1
-    out += [(f"{s.zh}岗位", f"{c} 个") for s, c in sorted(counts.items(), key=lambda kv: -kv[1])]
-    return tuple(out)
+@dataclass(frozen=True)
+class Expansion:
+    """What a kind's ``expand`` knows when it turns a spec into the slides of one screen."""
+
+    playlist: Playlist | None
+    programme: Programme
+    theme: str
+    page_seconds: float  # job pages and posters
+    current: tuple[Listing, ...]  # today's listings
+    screen: tuple[int, int]
+    max_cards: int  # the theme's most cards a page
 
 
-MAX_FIGURES = 6
-
-
-def _spec_slide(spec: SlideSpec, kind: str, theme: str, page_seconds: float,
-                details: tuple[tuple[str, str], ...] | None = None) -> Slide:
+def spec_slide(spec: SlideSpec, ctx: Expansion, seconds: float | None = None,
+               details: tuple[tuple[str, str], ...] | None = None) -> Slide:
+    """The one slide a spec shows: its own seconds, else ``seconds``, else the time to read it."""
     details = spec.details if details is None else details
-    if spec.seconds:
-        seconds = spec.seconds
-    elif kind == "figures":
-        seconds = 10.0 + len(details)
-    elif kind == "poster":
-        seconds = page_seconds
-    else:
-        seconds = reading_seconds(spec.title, spec.text, *(v for _, v in details))
+    seconds = spec.seconds or seconds or reading_seconds(spec.title, spec.text, *(v for _, v in details))
     poster = Poster(spec.image, spec.image, spec.origin, spec.image_version) if spec.image else None
-    return Slide(kind, poster=poster, seconds=seconds, theme=theme, title=spec.title, text=spec.text,
-                 qr=spec.qr, details=details)
+    return Slide(spec.kind, poster=poster, seconds=seconds, theme=ctx.theme, title=spec.title,
+                 text=spec.text, qr=spec.qr, details=details, extra=spec.extra)
 
 
 def cycle(playlist: Playlist | None, snapshot: Snapshot, today: dt.date, programme: Programme,
           screen: tuple[int, int] = (0, 1)) -> list[Slide]:
     """The slides one screen shows in one turn of ``playlist`` (None: every listing, then posters).
 
-    The durations are the same on every screen; only the job pages differ.
+    Each spec becomes slides by its kind's ``expand``. The durations are the same on every
+    screen; only the job pages differ.
     """
     theme = (playlist.theme if playlist else None) or programme.theme
     page_seconds = (playlist.seconds if playlist else None) or programme.seconds
     specs = playlist.slides if playlist else (SlideSpec("jobs", Location("config.yaml")),)
-    current = snapshot.current(today)
-    max_cards = theme_max_cards(theme)
+    ctx = Expansion(playlist, programme, theme, page_seconds, snapshot.current(today), screen,
+                    theme_max_cards(theme))
     slides: list[Slide] = []
     for spec in specs:
-        if not spec.shown_on(today):
-            continue
-        if spec.kind == "jobs":
-            cards = spec.cards or (playlist.cards if playlist else None) or programme.cards_per_page
-            cards = max(1, min(cards, max_cards, 3 if programme.portrait else 4))
-            chosen = sort_listings(tuple(x for x in current if spec.filter.matches(x)), spec.sort)
-            slides += share_pages(chosen, cards, spec.seconds or page_seconds, theme, screen)
-        elif spec.kind == "figures":
-            staff = spec.details[:MAX_FIGURES]
-            auto = figures(current)[:MAX_FIGURES - len(staff)] if spec.auto_figures else ()
-            slides.append(_spec_slide(spec, "figures", theme, page_seconds, auto + staff))
-        else:
-            slides.append(_spec_slide(spec, spec.kind, theme, page_seconds))
+        if spec.shown_on(today):
+            expand = kinds.get(spec.kind).expand
+            slides += expand(spec, ctx) if expand else [spec_slide(spec, ctx)]
     if playlist is None:
         for poster in snapshot.posters:
             slides.append(Slide("poster", poster=poster, seconds=page_seconds, theme=theme))

@@ -201,17 +201,7 @@ def parse_pay(value: Any) -> Pay | None:
 def _parse_pay(value: Any) -> tuple[Pay | None, bool]:
     """(the pay, whether it was a bare number without a unit)."""
     if isinstance(value, Mapping):
-        low = value.get("min", value.get("amount", value.get("low")))
-        high = value.get("max", value.get("high"))
-        unit = _UNIT_WORDS.get(str(value.get("unit", "month")).lower())
-        try:
-            low_f = float(low) if low is not None else float(high)
-            high_f = float(high) if high is not None and low is not None else None
-        except (TypeError, ValueError, OverflowError):
-            return None, False
-        if unit is None:
-            return None, False
-        return Pay(low_f, high_f if high_f != low_f else None, unit), False
+        return _pay_of_mapping(value), False
     if isinstance(value, bool):
         return None, False
     if isinstance(value, int | float):
@@ -219,6 +209,24 @@ def _parse_pay(value: Any) -> tuple[Pay | None, bool]:
             return Pay(float(value), None, PayUnit.MONTH), True
         except OverflowError:
             return None, False
+    return _pay_of_text(value)
+
+
+def _pay_of_mapping(value: Mapping) -> Pay | None:
+    low = value.get("min", value.get("amount", value.get("low")))
+    high = value.get("max", value.get("high"))
+    unit = _UNIT_WORDS.get(str(value.get("unit", "month")).lower())
+    try:
+        low_f = float(low) if low is not None else float(high)
+        high_f = float(high) if high is not None and low is not None else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if unit is None:
+        return None
+    return Pay(low_f, high_f if high_f != low_f else None, unit)
+
+
+def _pay_of_text(value: Any) -> tuple[Pay | None, bool]:
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace("，", "")
     text = text.lstrip("¥￥").strip()
     prefix_unit = None
@@ -260,48 +268,61 @@ def read_pay(value: Any, settlement: Settlement | None, column: str = ""
     per day), and staff are told how it was read; NaN, infinity, negative and absurd
     amounts are errors (they would be drawn as ``nan元/月``); unusually high pay is a warning.
     """
-    said: list[tuple[str, str, Severity]] = []
     raw = _text(value)
-    if raw.strip().lower() in _NOT_A_NUMBER or (
-            isinstance(value, float) and not math.isfinite(value)):
-        return None, "", [(f"工资“{raw}”不是一个数目，这条招聘不会显示。请写成 150元/天 或 3000-4500元/月",
-                           f"pay '{raw}' is not an amount; not shown. Write e.g. 150元/天", Severity.ERROR)]
-    if re.match(r"^\s*[-−－]\s*\d", raw):
-        return None, "", [(f"工资“{raw}”是负数，这条招聘不会显示", f"pay '{raw}' is negative; not shown",
-                           Severity.ERROR)]
+    refused = _not_an_amount(value, raw)
+    if refused:
+        return None, "", refused
     pay, bare = _parse_pay(value)
-    if pay is None and isinstance(value, Mapping):
+    if pay is None and _nested(value):
         return None, "", [("工资的写法看不懂，这条招聘不会显示。请写成 150元/天 或 3000-4500元/月",
                            "pay written in a form that cannot be read; not shown. Write e.g. 150元/天",
                            Severity.ERROR)]
     if pay is None:
-        text = raw
-        if re.search(r"\d", text):
-            said.append((f"看不懂工资“{text}”，将原样显示。可以写成 150元/天、3000-4500元/月 或 2元/件",
-                         f"cannot read pay '{text}'; shown as written. Write e.g. 150元/天, 3000-4500元/月, 2元/件",
+        said = []
+        if re.search(r"\d", raw):
+            said.append((f"看不懂工资“{raw}”，将原样显示。可以写成 150元/天、3000-4500元/月 或 2元/件",
+                         f"cannot read pay '{raw}'; shown as written. Write e.g. 150元/天, 3000-4500元/月, 2元/件",
                          Severity.WARNING))
-        return None, text, said
+        return None, raw, said
     amounts = [x for x in (pay.low, pay.high) if x is not None]
     if not all(math.isfinite(x) for x in amounts) or max(amounts) > MAX_PAY or min(amounts) < 0:
         return None, "", [(f"工资“{raw}”不可能是真的（太大或不是数目），这条招聘不会显示。请核对后重写",
                            f"pay '{raw}' cannot be right (too large or not a number); not shown",
                            Severity.ERROR)]
+    said: list[tuple[str, str, Severity]] = []
     if bare:
-        unit = next((u for name, u in _PREFIX_UNITS.items() if column.startswith(name)), None)
-        if unit is not None:
-            pay = Pay(pay.low, pay.high, unit)
-        else:
-            unit = (settlement.pay_unit if settlement else None) or PayUnit.MONTH
-            pay = Pay(pay.low, pay.high, unit)
-            how = f"按结算方式“{settlement.zh}”" if settlement and settlement.pay_unit else "按每月"
-            how_en = f"from the settlement {settlement.value}" if settlement and settlement.pay_unit else "per month"
-            said.append((f"工资只写了数字“{raw}”，{how}显示为“{pay.text()}”。如果不对，请写明单位，例如 150元/天",
-                         f"pay '{raw}' is a bare number; shown {how_en} as '{pay.text()}'. "
-                         "If that is wrong, write the unit, e.g. 150元/天", Severity.WARNING))
+        pay = _bare_pay(pay, raw, settlement, column, said)
     if max(amounts) > HIGH_PAY[pay.unit]:
         said.append((f"工资“{pay.text()}”很高，请核对是不是多打了 0", f"pay '{pay.text()}' is unusually high; "
                      "check for a typing slip", Severity.WARNING))
     return pay, "", said
+
+
+def _not_an_amount(value: Any, raw: str) -> list[tuple[str, str, Severity]]:
+    """NaN, infinity or a negative amount: the error to report (empty when it is none of these)."""
+    if raw.strip().lower() in _NOT_A_NUMBER or (isinstance(value, float) and not math.isfinite(value)):
+        return [(f"工资“{raw}”不是一个数目，这条招聘不会显示。请写成 150元/天 或 3000-4500元/月",
+                 f"pay '{raw}' is not an amount; not shown. Write e.g. 150元/天", Severity.ERROR)]
+    if re.match(r"^\s*[-−－]\s*\d", raw):
+        return [(f"工资“{raw}”是负数，这条招聘不会显示", f"pay '{raw}' is negative; not shown", Severity.ERROR)]
+    return []
+
+
+def _bare_pay(pay: Pay, raw: str, settlement: Settlement | None, column: str,
+              said: list[tuple[str, str, Severity]]) -> Pay:
+    """A number without a unit: per the column's unit (日薪), else the settlement's, else a month
+    (and staff are told how it was read)."""
+    unit = next((u for name, u in _PREFIX_UNITS.items() if column.startswith(name)), None)
+    if unit is not None:
+        return Pay(pay.low, pay.high, unit)
+    by_settlement = settlement is not None and settlement.pay_unit
+    pay = Pay(pay.low, pay.high, (settlement.pay_unit if by_settlement else None) or PayUnit.MONTH)
+    how = f"按结算方式“{settlement.zh}”" if by_settlement else "按每月"
+    how_en = f"from the settlement {settlement.value}" if by_settlement else "per month"
+    said.append((f"工资只写了数字“{raw}”，{how}显示为“{pay.text()}”。如果不对，请写明单位，例如 150元/天",
+                 f"pay '{raw}' is a bare number; shown {how_en} as '{pay.text()}'. "
+                 "If that is wrong, write the unit, e.g. 150元/天", Severity.WARNING))
+    return pay
 
 
 # ---------------------------------------------------------------- settlement
@@ -559,39 +580,34 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def _nested(value: Any) -> bool:
+    """A mapping, or a list holding one or another list: no way to write a pay."""
+    return isinstance(value, Mapping) or (
+        isinstance(value, list | tuple) and any(isinstance(v, Mapping | list | tuple) for v in value))
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def listing_from_mapping(
-    data: Mapping,
-    origin: Location,
-    default_id: str,
-    line_of: Any = None,
-    base_dir: str | None = None,
-) -> tuple[Listing | None, list[Problem]]:
-    """Validate and normalise one listing written as a mapping of field -> value.
+class _Report:
+    """The problems of one listing, each at the line (and column) of its field."""
 
-    Args:
-        data: the fields as staff wrote them (Chinese or English names).
-        origin: where the mapping starts (file and line).
-        default_id: the id to use when the listing names none; a ``序号`` (serial)
-            is an id only within its file and sheet, so it is appended to this id's scope
-            (the part before ``#``).
-        line_of: ``key -> line`` (or ``(line, column)``) for locating a field's problems;
-            defaults to the origin line.
-        base_dir: folder against which a relative image path is resolved.
-    """
-    problems: list[Problem] = []
+    def __init__(self, origin: Location, line_of: Any):
+        self.origin, self.line_of = origin, line_of
+        self.problems: list[Problem] = []
 
-    def at(key: Any) -> Location:
-        where = line_of(key) if line_of else None
+    def at(self, key: Any) -> Location:
+        where = self.line_of(key) if self.line_of else None
         line, col = where if isinstance(where, tuple) else (where, None)  # tables give (row, column)
-        return Location(origin.source, line or origin.line, col if line else origin.column)
+        return Location(self.origin.source, line or self.origin.line, col if line else self.origin.column)
 
-    def problem(key: Any, zh: str, en: str, severity=Severity.ERROR) -> None:
-        problems.append(Problem(at(key), zh, en, severity))
+    def __call__(self, key: Any, zh: str, en: str, severity=Severity.ERROR, code: str = "") -> None:
+        self.problems.append(Problem(self.at(key), zh, en, severity, code))
 
+
+def _read_fields(data: Mapping, problem: _Report) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The fields by name, the keys as written, and the requirements of every requirement column."""
     fields: dict[str, Any] = {}
     keys: dict[str, Any] = {}
     requirements: list[str] = []
@@ -620,51 +636,59 @@ def listing_from_mapping(
             continue
         fields[canon] = value
         keys[canon] = key
+    return fields, keys, requirements
 
-    title = _text(fields.get("title"))
-    if not title:
-        problems.append(Problem(origin, "缺少“岗位”（岗位名称），这条招聘不会显示。请加一行，例如：岗位: 厨房帮工",
-                                "missing 'title'; this listing is not shown. Add e.g. 'title: 厨房帮工'"))
 
-    settlement = None
-    if not _blank(fields.get("settlement")):
-        settlement = parse_settlement(fields["settlement"])
-        if settlement is None:
-            problem(keys["settlement"], f"看不懂结算方式“{fields['settlement']}”，"
-                    "请写 日结、周结、月结、计件、完工结、现结 或 次日结",
-                    f"unknown settlement '{fields['settlement']}'; write daily, weekly, monthly, piece "
-                    "or completion", Severity.WARNING)
+def _settlement_of(fields: dict, keys: dict, problem: _Report) -> Settlement | None:
+    if _blank(fields.get("settlement")):
+        return None
+    settlement = parse_settlement(fields["settlement"])
+    if settlement is None:
+        problem(keys["settlement"], f"看不懂结算方式“{fields['settlement']}”，"
+                "请写 日结、周结、月结、计件、完工结、现结 或 次日结",
+                f"unknown settlement '{fields['settlement']}'; write daily, weekly, monthly, piece "
+                "or completion", Severity.WARNING)
+    return settlement
 
-    pay = None
-    pay_text = ""
-    if not _blank(fields.get("pay")):
-        pay, pay_text, said = read_pay(fields["pay"], settlement, _key(keys["pay"]))
-        for zh, en, severity in said:
-            problems.append(Problem(at(keys["pay"]), zh, en, severity, "pay"))
-    elif title:
-        problem(keys.get("pay", "pay"), "没有写工资，屏幕上会显示“工资面议”。如果工资已定，请加一列“工资”，例如 150元/天",
-                "no pay given; the card says 工资面议 (pay to be agreed). Add e.g. 'pay: 150元/天'",
-                Severity.WARNING)
 
-    phones: list[str] = []
-    phone_note = ""
-    if not _blank(fields.get("phone")):
-        phones, phone_note, said = read_phones(fields["phone"])
-        for zh, en, severity in said:
-            problem(keys["phone"], zh, en, severity)
-    elif title:
-        problem("phone", "没有写联系电话，求职者无法联系。请加一行，例如：电话: 138 1234 5678",
-                "no phone number; job seekers cannot call. Add e.g. 'phone: 138 1234 5678'", Severity.WARNING)
+def _pay_of(fields: dict, keys: dict, problem: _Report, settlement: Settlement | None,
+            title: str) -> tuple[Pay | None, str]:
+    if _blank(fields.get("pay")):
+        if title:
+            problem(keys.get("pay", "pay"), "没有写工资，屏幕上会显示“工资面议”。如果工资已定，请加一列“工资”，例如 150元/天",
+                    "no pay given; the card says 工资面议 (pay to be agreed). Add e.g. 'pay: 150元/天'",
+                    Severity.WARNING)
+        return None, ""
+    pay, pay_text, said = read_pay(fields["pay"], settlement, _key(keys["pay"]))
+    for zh, en, severity in said:
+        problem(keys["pay"], zh, en, severity, "pay")
+    return pay, pay_text
 
-    headcount = None
-    if not _blank(fields.get("headcount")):
-        m = re.search(r"\d+", unicodedata.normalize("NFKC", _text(fields["headcount"])))
-        if m and len(m.group()) <= 6:
-            headcount = int(m.group())
-        else:
-            problem(keys["headcount"], f"人数“{fields['headcount']}”应是数字，例如 3",
-                    f"headcount '{fields['headcount']}' should be a number such as 3", Severity.WARNING)
 
+def _phones_of(fields: dict, keys: dict, problem: _Report, title: str) -> tuple[list[str], str]:
+    if _blank(fields.get("phone")):
+        if title:
+            problem("phone", "没有写联系电话，求职者无法联系。请加一行，例如：电话: 138 1234 5678",
+                    "no phone number; job seekers cannot call. Add e.g. 'phone: 138 1234 5678'", Severity.WARNING)
+        return [], ""
+    phones, phone_note, said = read_phones(fields["phone"])
+    for zh, en, severity in said:
+        problem(keys["phone"], zh, en, severity)
+    return phones, phone_note
+
+
+def _headcount_of(fields: dict, keys: dict, problem: _Report) -> int | None:
+    if _blank(fields.get("headcount")):
+        return None
+    m = re.search(r"\d+", unicodedata.normalize("NFKC", _text(fields["headcount"])))
+    if m and len(m.group()) <= 6:
+        return int(m.group())
+    problem(keys["headcount"], f"人数“{fields['headcount']}”应是数字，例如 3",
+            f"headcount '{fields['headcount']}' should be a number such as 3", Severity.WARNING)
+    return None
+
+
+def _dates_of(fields: dict, keys: dict, problem: _Report) -> dict[str, dt.date | None]:
     dates: dict[str, dt.date | None] = {}
     for name in ("starts", "expires"):
         dates[name] = None
@@ -672,48 +696,99 @@ def listing_from_mapping(
         if _blank(raw) or (name == "expires" and _text(raw) in NO_EXPIRY):
             continue
         dates[name], why = read_date(raw)
-        label, shown = FIELD_ZH[name], _text(raw)
-        if why and why.startswith("number:"):
-            problem(keys[name], f"{label}“{shown}”是一个数字，按 Excel 的日期编号读作 {why[7:]}。"
-                    "如果不对，请写成 2026-12-31",
-                    f"{name} '{shown}' is a number, read as the Excel day {why[7:]}; "
-                    "if that is wrong, write e.g. 2026-12-31", Severity.WARNING)
-        elif why == "impossible":
-            problem(keys[name], f"{label}“{shown}”没有这一天，这条招聘不会显示。请核对日期",
-                    f"{name} '{shown}' is not a real day; not shown. Check the date")
-        elif why in ("early", "late"):
-            when = "太早" if why == "early" else "太晚"
-            problem(keys[name], f"{label}“{shown}”{when}，不可能是真的，这条招聘不会显示。请核对年份",
-                    f"{name} '{shown}' is too {why} to be real; not shown. Check the year")
-        elif why:
-            problem(keys[name], f"{label}“{shown}”看不懂，请写成 2026-12-31 或 2026年12月31日；"
-                    "一直有效请写“长期”",
-                    f"cannot read date '{shown}'; write e.g. 2026-12-31, or 长期 for no expiry")
+        if why:
+            _date_problem(name, _text(raw), why, keys[name], problem)
     if dates["starts"] and dates["expires"] and dates["starts"] > dates["expires"]:
         problem(keys["starts"], f"开始日期 {dates['starts']} 在截止日期 {dates['expires']} 之后，"
                 "这条招聘永远不会显示。请核对两个日期",
                 f"starts {dates['starts']} after it expires {dates['expires']}; it would never show. "
                 "Check both dates")
+    return dates
 
-    image = None
-    if fields.get("image"):
-        image = str(fields["image"])
-        if base_dir and not image.startswith(("/", "http://", "https://")):
-            image = f"{base_dir}/{image}"
 
+def _date_problem(name: str, shown: str, why: str, key: Any, problem: _Report) -> None:
+    """What ``read_date`` said about a date, in staff's words."""
+    label = FIELD_ZH[name]
+    if why.startswith("number:"):
+        problem(key, f"{label}“{shown}”是一个数字，按 Excel 的日期编号读作 {why[7:]}。"
+                "如果不对，请写成 2026-12-31",
+                f"{name} '{shown}' is a number, read as the Excel day {why[7:]}; "
+                "if that is wrong, write e.g. 2026-12-31", Severity.WARNING)
+    elif why == "impossible":
+        problem(key, f"{label}“{shown}”没有这一天，这条招聘不会显示。请核对日期",
+                f"{name} '{shown}' is not a real day; not shown. Check the date")
+    elif why in ("early", "late"):
+        when = "太早" if why == "early" else "太晚"
+        problem(key, f"{label}“{shown}”{when}，不可能是真的，这条招聘不会显示。请核对年份",
+                f"{name} '{shown}' is too {why} to be real; not shown. Check the year")
+    else:
+        problem(key, f"{label}“{shown}”看不懂，请写成 2026-12-31 或 2026年12月31日；"
+                "一直有效请写“长期”",
+                f"cannot read date '{shown}'; write e.g. 2026-12-31, or 长期 for no expiry")
+
+
+def _image_of(fields: dict, base_dir: str | None) -> str | None:
+    if not fields.get("image"):
+        return None
+    image = str(fields["image"])
+    if base_dir and not image.startswith(("/", "http://", "https://")):
+        image = f"{base_dir}/{image}"
+    return image
+
+
+def _link_of(fields: dict, keys: dict, problem: _Report) -> str | None:
     link = _text(fields.get("link")) or None
     if link and not re.match(r"^(https?://|weixin://|tel:)", link):
         problem(keys["link"], f"网址“{link}”应以 http:// 或 https:// 开头",
                 f"link '{link}' should start with http:// or https://", Severity.WARNING)
-        link = None
+        return None
+    return link
 
-    if any(p.severity is Severity.ERROR for p in problems) or not title:
-        return None, problems
+
+def _ident(fields: dict, default_id: str) -> str:
     ident = _text(fields.get("id"))
     if not ident and not _blank(fields.get("serial")):
         ident = f"{default_id.split('#')[0]}#序号{_text(fields['serial'])}"
+    return ident or default_id
+
+
+def listing_from_mapping(
+    data: Mapping,
+    origin: Location,
+    default_id: str,
+    line_of: Any = None,
+    base_dir: str | None = None,
+) -> tuple[Listing | None, list[Problem]]:
+    """Validate and normalise one listing written as a mapping of field -> value.
+
+    Args:
+        data: the fields as staff wrote them (Chinese or English names).
+        origin: where the mapping starts (file and line).
+        default_id: the id to use when the listing names none; a ``序号`` (serial)
+            is an id only within its file and sheet, so it is appended to this id's scope
+            (the part before ``#``).
+        line_of: ``key -> line`` (or ``(line, column)``) for locating a field's problems;
+            defaults to the origin line.
+        base_dir: folder against which a relative image path is resolved.
+    """
+    problem = _Report(origin, line_of)
+    fields, keys, requirements = _read_fields(data, problem)
+    title = _text(fields.get("title"))
+    if not title:
+        problem.problems.append(Problem(origin, "缺少“岗位”（岗位名称），这条招聘不会显示。请加一行，例如：岗位: 厨房帮工",
+                                        "missing 'title'; this listing is not shown. Add e.g. 'title: 厨房帮工'"))
+    settlement = _settlement_of(fields, keys, problem)
+    pay, pay_text = _pay_of(fields, keys, problem, settlement, title)
+    phones, phone_note = _phones_of(fields, keys, problem, title)
+    headcount = _headcount_of(fields, keys, problem)
+    dates = _dates_of(fields, keys, problem)
+    image = _image_of(fields, base_dir)
+    link = _link_of(fields, keys, problem)
+    problems = problem.problems
+    if any(p.severity is Severity.ERROR for p in problems) or not title:
+        return None, problems
     listing = Listing(
-        id=ident or default_id,
+        id=_ident(fields, default_id),
         title=title,
         employer=_text(fields.get("employer")),
         pay=pay,

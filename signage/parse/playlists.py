@@ -25,24 +25,15 @@ import yaml
 
 from signage.core.model import Listing, Location, Problem, Settlement, Severity
 from signage.core.theme_names import THEME_NAMES
+from signage.kinds import registry as kinds
 
 from . import images, yamlsafe
-from .normalise import parse_date, parse_settlement
+from .normalise import parse_date
 
 URGENT_NAMES = ("urgent", "紧急")  # file stems of the priority message
-SLIDE_KINDS = ("jobs", "poster", "announcement", "live", "join", "figures")
 SORTS = ("", "newest", "pay", "expires", "title")
 THEMES = THEME_NAMES
 MAX_FILE_BYTES = 512 * 1024
-
-KIND_ALIASES = {
-    "招聘": "jobs", "岗位": "jobs", "jobs": "jobs", "job": "jobs",
-    "海报": "poster", "图片": "poster", "poster": "poster", "image": "poster",
-    "通知": "announcement", "公告": "announcement", "announcement": "announcement",
-    "直播": "live", "直播带岗": "live", "live": "live",
-    "进群": "join", "加群": "join", "入群": "join", "join": "join",
-    "数据": "figures", "成绩": "figures", "figures": "figures",
-}
 
 # Field names staff may write, per place in the file.
 PLAYLIST_FIELDS = {
@@ -63,22 +54,14 @@ WINDOW_FIELDS = {
     "from": "from", "从": "from", "开始日期": "from",
     "until": "until", "到": "until", "结束日期": "until",
 }
-SLIDE_FIELDS = {
+# The fields every slide has; each kind adds its own (signage/kinds/: ``Kind.fields``).
+COMMON_FIELDS = {
     "kind": "kind", "类型": "kind",
     "seconds": "seconds", "秒": "seconds", "秒数": "seconds",
     "title": "title", "标题": "title",
     "text": "text", "文字": "text", "内容": "text",
-    "when": "when", "时间": "when",
-    "where": "where", "地点": "where", "place": "where",
     "qr": "qr", "二维码": "qr", "link": "qr", "链接": "qr", "网址": "qr",
     "image": "image", "图片": "image",
-    "tags": "tags", "标签": "tags", "tag": "tags",
-    "settlement": "settlement", "结算方式": "settlement", "结算": "settlement",
-    "employer": "employer", "单位": "employer",
-    "sort": "sort", "排序": "sort",
-    "cards": "cards", "每页": "cards",
-    "figures": "figures", "数字": "figures",
-    "auto": "auto", "自动": "auto",
     "from": "from", "until": "until", "到": "until", "截止": "until",
 }
 SORT_ALIASES = {"newest": "newest", "最新": "newest", "pay": "pay", "工资": "pay",
@@ -139,6 +122,7 @@ class SlideSpec:
     first: dt.date | None = None  # shown from this date (inclusive)
     last: dt.date | None = None  # through this date (inclusive)
     image_version: str = ""  # the image file's identity (see sources.images.Picture)
+    extra: tuple[tuple[str, Any], ...] = ()  # the kind's own fields (Kind.fields), by name
 
     def shown_on(self, day: dt.date) -> bool:
         return not ((self.first and day < self.first) or (self.last and day > self.last))
@@ -297,11 +281,12 @@ class _Reader:
         return out
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """What staff wrote, as stripped text (a list: one line each)."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return "\n".join(_text(v) for v in value)
+        return "\n".join(as_text(v) for v in value)
     return str(value).strip()
 
 
@@ -434,118 +419,155 @@ def _window(r: _Reader, node: Any) -> Window | None:
     return Window(start, end, days, dates["from"], dates["until"], has_time)
 
 
+def slide_fields() -> dict[str, str]:
+    """What staff may write in a slide -> the field: the common fields and every kind's."""
+    return {**COMMON_FIELDS, **kinds.field_names()}
+
+
+@dataclass
+class SlideInput:
+    """A written slide as its kind's ``parse`` sees it: the fields as written (by name, with
+    the key as written), the common ones already read, and a way to report a problem."""
+
+    kind: kinds.Kind
+    reader: _Reader
+    node: Any
+    written: dict[str, tuple[Any, Any]]
+    title: str = ""
+    text: str = ""
+    qr: str = ""
+    image: str = ""
+
+    def value(self, name: str, default: Any = None) -> Any:
+        """The value as written, else ``default``, else the kind's default for the field."""
+        if name in self.written:
+            return self.written[name][0]
+        if default is not None:
+            return default
+        return next((f.default for f in self.kind.fields if f.name == name), None)
+
+    def text_of(self, name: str) -> str:
+        return as_text(self.value(name))
+
+    def strings(self, name: str) -> tuple[str, ...]:
+        return _strings(self.value(name))
+
+    def problem(self, name: str | None, zh: str, en: str, severity: Severity = Severity.ERROR) -> None:
+        """A problem at the line of field ``name`` (None: of the slide)."""
+        self.reader.problem(self.node, self.written[name][1] if name else None, zh, en, severity)
+
+    def cards(self) -> int | None:
+        return _cards(self.reader, self.node, self.written["cards"]) if "cards" in self.written else None
+
+    def extra(self) -> tuple[tuple[str, Any], ...]:
+        """The kind's own fields as written (as text), else their defaults."""
+        return tuple((f.name, self.text_of(f.name) if f.name in self.written else f.default)
+                     for f in self.kind.fields)
+
+
+def _kind(r: _Reader, node: Any, f: dict[str, tuple[Any, Any]]) -> kinds.Kind | None:
+    names = "、".join(k.name for k in kinds.writable())
+    names_en = ", ".join(k.name for k in kinds.writable())
+    if "kind" not in f:
+        r.problem(node, None, f"幻灯片缺少“类型”，已跳过。可以写：{names}",
+                  f"slide without 'kind'; skipped. Kinds: {names_en}")
+        return None
+    kind = kinds.by_alias(f["kind"][0])
+    if kind is None:
+        r.problem(node, f["kind"][1], f"不认识的类型“{f['kind'][0]}”，已跳过。可以写：{names}",
+                  f"unknown slide kind '{f['kind'][0]}'; skipped. Kinds: {names_en}")
+    return kind
+
+
+def _seconds(inp: SlideInput) -> float | None:
+    if "seconds" not in inp.written:
+        return None
+    value = inp.value("seconds")
+    try:
+        seconds = float(value)
+        if not 1 <= seconds <= 3600:
+            raise ValueError
+        return seconds
+    except (TypeError, ValueError):
+        inp.problem("seconds", f"秒数“{value}”应是 1 到 3600 的数字，已按默认时长",
+                    f"seconds '{value}' should be a number from 1 to 3600; default used", Severity.WARNING)
+        return None
+
+
+def _picture(inp: SlideInput, base_dir: Path) -> dict[str, Any] | None:
+    """Vet the slide's picture: its SlideSpec values, or None when the slide is skipped for it."""
+    written = inp.value("image")
+    if not written:
+        return {}
+    p = Path(str(written))
+    path = str(p if p.is_absolute() else base_dir / p)
+    if not Path(path).is_file():
+        refused = images.Refused(f"找不到图片“{written}”", f"image '{written}' not found")
+    else:
+        try:
+            picture = images.vet(path, inside=base_dir)
+            return {"image": picture.path, "image_version": picture.version}
+        except images.Refused as why:
+            refused = images.Refused(f"图片“{written}”没有显示：{why.zh}",
+                                     f"image '{written}' not shown: {why.en}")
+    how = inp.kind.picture_refused
+    inp.problem("image", refused.zh, refused.en, Severity.WARNING if how == "warn" else Severity.ERROR)
+    return None if how == "skip" else {}
+
+
+def _qr(inp: SlideInput) -> str:
+    """A URL as written, a phone number as ``tel:``; anything else is reported."""
+    qr = inp.qr
+    if not qr or re.match(r"^(https?://|weixin://|tel:|mailto:|wxp://)", qr, re.I):
+        return qr
+    digits = re.sub(r"[\s\-]", "", qr)
+    if re.fullmatch(r"\+?\d{7,15}", digits):
+        return "tel:" + digits
+    inp.problem("qr", f"二维码内容“{qr}”应是网址（http:// 或 https:// 开头）或电话号码",
+                f"QR target '{qr}' should be a URL (http:// or https://) or a phone number",
+                Severity.WARNING)
+    return qr
+
+
+def _dates(inp: SlideInput) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, attr in (("from", "first"), ("until", "last")):
+        if name in inp.written:
+            value = inp.value(name)
+            out[attr] = parse_date(value)
+            if out[attr] is None:
+                inp.problem(name, f"看不懂日期“{value}”，请写成 2026-12-31；这张幻灯片每天都放",
+                            f"cannot read the date '{value}'; write e.g. 2026-12-31 (the slide is shown every day)",
+                            Severity.WARNING)
+    return out
+
+
 def _slide(r: _Reader, node: Any, base_dir: Path) -> SlideSpec | None:
-    if isinstance(node, str) and node.strip() in KIND_ALIASES:
+    """One written slide -> its spec: the common fields here, the rest by its kind's ``parse``."""
+    if isinstance(node, str) and kinds.by_alias(node.strip()) is not None:
         node = {"kind": node.strip()}
     if not isinstance(node, dict):
         r.problem(node, None, "这一项应是一张幻灯片（“类型: 通知”这样的形式），已跳过",
                   "expected a slide (e.g. 'kind: announcement'); skipped")
         return None
-    f = r.fields(node, SLIDE_FIELDS, "幻灯片")
-    where = r.where(node)
-    if "kind" not in f:
-        r.problem(node, None, f"幻灯片缺少“类型”，已跳过。可以写：{'、'.join(SLIDE_KINDS)}",
-                  f"slide without 'kind'; skipped. Kinds: {', '.join(SLIDE_KINDS)}")
-        return None
-    kind = KIND_ALIASES.get(str(f["kind"][0]).strip().lower())
+    f = r.fields(node, slide_fields(), "幻灯片")
+    kind = _kind(r, node, f)
     if kind is None:
-        r.problem(node, f["kind"][1], f"不认识的类型“{f['kind'][0]}”，已跳过。可以写：{'、'.join(SLIDE_KINDS)}",
-                  f"unknown slide kind '{f['kind'][0]}'; skipped. Kinds: {', '.join(SLIDE_KINDS)}")
         return None
-    g = {k: v for k, (v, _) in f.items()}
-    seconds = None
-    if "seconds" in f:
-        try:
-            seconds = float(g["seconds"])
-            if not 1 <= seconds <= 3600:
-                raise ValueError
-        except (TypeError, ValueError):
-            r.problem(node, f["seconds"][1], f"秒数“{g['seconds']}”应是 1 到 3600 的数字，已按默认时长",
-                      f"seconds '{g['seconds']}' should be a number from 1 to 3600; default used",
-                      Severity.WARNING)
-            seconds = None
-    title, text, qr = _text(g.get("title")), _text(g.get("text")), _text(g.get("qr"))
-    image, spec_args_image = "", {}
-    if g.get("image"):
-        p = Path(str(g["image"]))
-        image = str(p if p.is_absolute() else base_dir / p)
-        refused = None
-        if not Path(image).is_file():
-            refused = images.Refused(f"找不到图片“{g['image']}”", f"image '{g['image']}' not found")
-        else:
-            try:
-                picture = images.vet(image, inside=base_dir)
-                image, spec_args_image = picture.path, {"image_version": picture.version}
-            except images.Refused as why:
-                refused = images.Refused(f"图片“{g['image']}”没有显示：{why.zh}",
-                                         f"image '{g['image']}' not shown: {why.en}")
-        if refused is not None:
-            r.problem(node, f["image"][1], refused.zh, refused.en,
-                      Severity.WARNING if kind == "join" else Severity.ERROR)
-            if kind == "poster":
-                return None
-            image = ""
-    if qr and not re.match(r"^(https?://|weixin://|tel:|mailto:|wxp://)", qr, re.I):
-        digits = re.sub(r"[\s\-]", "", qr)
-        if re.fullmatch(r"\+?\d{7,15}", digits):
-            qr = "tel:" + digits
-        else:
-            r.problem(node, f["qr"][1], f"二维码内容“{qr}”应是网址（http:// 或 https:// 开头）或电话号码",
-                      f"QR target '{qr}' should be a URL (http:// or https://) or a phone number",
-                      Severity.WARNING)
-    details: tuple[tuple[str, str], ...] = ()
-    spec_args: dict[str, Any] = dict(spec_args_image)
-    for name, attr in (("from", "first"), ("until", "last")):
-        if name in f:
-            spec_args[attr] = parse_date(g[name])
-            if spec_args[attr] is None:
-                r.problem(node, f[name][1], f"看不懂日期“{g[name]}”，请写成 2026-12-31；这张幻灯片每天都放",
-                          f"cannot read the date '{g[name]}'; write e.g. 2026-12-31 (the slide is shown every day)",
-                          Severity.WARNING)
-    if kind == "poster" and not image:
-        r.problem(node, None, "海报缺少“图片”，已跳过", "poster without 'image'; skipped")
+    inp = SlideInput(kind, r, node, f, as_text(f.get("title", ("",))[0]), as_text(f.get("text", ("",))[0]),
+                     as_text(f.get("qr", ("",))[0]))
+    seconds = _seconds(inp)
+    args = _picture(inp, base_dir)
+    if args is None:
         return None
-    if kind == "announcement" and not (title or text):
-        r.problem(node, None, "通知缺少“标题”和“文字”，已跳过", "announcement without title or text; skipped")
+    inp.image = args.get("image", "")
+    inp.qr = _qr(inp)
+    args.update(_dates(inp))
+    own = kind.parse(inp) if kind.parse else {"extra": inp.extra()}
+    if own is None:
         return None
-    if kind in ("live", "join") and not (qr or image):
-        r.problem(node, None, "缺少“二维码”（网址或电话），这张幻灯片没有二维码",
-                  "no 'qr' (URL or phone): the slide has no QR code", Severity.WARNING)
-    if kind == "live":
-        details = tuple((label, _text(g.get(name))) for label, name in (("时间", "when"), ("地点", "where"))
-                        if _text(g.get(name)))
-        title = title or "直播带岗"
-    if kind == "join":
-        title = title or "扫码进群"
-    if kind == "figures":
-        title = title or "驿站数据"
-        figs = g.get("figures") or {}
-        if isinstance(figs, dict):
-            details = tuple((str(k), _text(v)) for k, v in figs.items())
-        else:
-            r.problem(node, f["figures"][1], "“数字”应写成“名称: 数值”的列表，例如 本月帮助就业: 37 人",
-                      "'figures' should be name: value pairs, e.g. 'placed this month: 37'")
-        spec_args["auto_figures"] = g.get("auto", True) not in (False, "否", "no", "false")
-    if kind == "jobs":
-        settlements = []
-        for s in _strings(g.get("settlement")):
-            parsed = parse_settlement(s)
-            if parsed is None:
-                r.problem(node, f["settlement"][1], f"不认识的结算方式“{s}”，已忽略",
-                          f"unknown settlement '{s}' ignored", Severity.WARNING)
-            else:
-                settlements.append(parsed)
-        spec_args["filter"] = JobFilter(_strings(g.get("tags")), tuple(settlements),
-                                        _strings(g.get("where")), _strings(g.get("employer")))
-        sort = SORT_ALIASES.get(_text(g.get("sort")).lower()) if g.get("sort") else ""
-        if sort is None:
-            r.problem(node, f["sort"][1], f"不认识的排序“{g['sort']}”，可以写 最新、工资、截止、岗位",
-                      f"unknown sort '{g['sort']}'; use newest, pay, expires or title", Severity.WARNING)
-            sort = ""
-        spec_args["sort"] = sort
-        if "cards" in f:
-            spec_args["cards"] = _cards(r, node, f["cards"])
-    return SlideSpec(kind, where, seconds, title, text, qr, image, details, **spec_args)
+    values = {"seconds": seconds, "title": inp.title, "text": inp.text, "qr": inp.qr, **args, **own}
+    return SlideSpec(kind.name, r.where(node), **values)
 
 
 def _cards(r: _Reader, node: Any, entry: tuple[Any, Any]) -> int | None:
@@ -573,6 +595,60 @@ def _document(text: str, r: _Reader) -> Any:
     return None
 
 
+def _theme(r: _Reader, doc: Any, f: dict[str, tuple[Any, Any]]) -> str | None:
+    written = f.get("theme", (None,))[0]
+    if not written:
+        return None
+    theme = THEME_ALIASES.get(as_text(written).lower())
+    if theme is None:
+        r.problem(doc, f["theme"][1], f"不认识的主题“{written}”，可以写 day、night 或 large",
+                  f"unknown theme '{written}'; use day, night or large", Severity.WARNING)
+    return theme
+
+
+def _windows(r: _Reader, schedule: Any) -> tuple[list[Window], bool]:
+    """The schedule's windows, and whether all of them could be read."""
+    if schedule in (None, ""):
+        return [], True
+    windows: list[Window] = []
+    ok = True
+    for entry in schedule if isinstance(schedule, list) else [schedule]:
+        w = _window(r, entry)
+        ok = ok and w is not None
+        if w is not None:
+            windows.append(w)
+    return windows, ok
+
+
+def _slides(r: _Reader, doc: Any, f: dict[str, tuple[Any, Any]], base_dir: Path) -> list[SlideSpec]:
+    raw = f.get("slides", (None,))[0]
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list):
+        r.problem(doc, f["slides"][1], "“内容”应是一个列表（每项前面加“- ”）",
+                  "'slides' should be a list (each item starting with '- ')")
+        return []
+    return [spec for spec in (_slide(r, item, base_dir) for item in raw) if spec is not None]
+
+
+def _page_seconds(r: _Reader, doc: Any, f: dict[str, tuple[Any, Any]]) -> float | None:
+    written = f.get("seconds", (None,))[0]
+    if written in (None, ""):
+        return None
+    try:
+        return max(1.0, float(written))
+    except (TypeError, ValueError):
+        r.problem(doc, f["seconds"][1], "秒数应是数字", "seconds should be a number", Severity.WARNING)
+        return None
+
+
+def _priority(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def load_playlist_text(text: str, key: str, base_dir: Path, order: int = 0
                        ) -> tuple[Playlist | None, list[Problem]]:
     """One playlist file's text -> the playlist (None when unusable) and its problems."""
@@ -587,55 +663,21 @@ def load_playlist_text(text: str, key: str, base_dir: Path, order: int = 0
         return None, r.problems
     f = r.fields(doc, PLAYLIST_FIELDS, "播放列表")
     g = {k: v for k, (v, _) in f.items()}
-    name = _text(g.get("name")) or Path(key).stem
-    theme = None
-    if g.get("theme"):
-        theme = THEME_ALIASES.get(_text(g["theme"]).lower())
-        if theme is None:
-            r.problem(doc, f["theme"][1], f"不认识的主题“{g['theme']}”，可以写 day、night 或 large",
-                      f"unknown theme '{g['theme']}'; use day, night or large", Severity.WARNING)
+    name = as_text(g.get("name")) or Path(key).stem
+    theme = _theme(r, doc, f)
     sleep = _truthy(g.get("sleep"))
-    windows: list[Window] = []
-    schedule = g.get("schedule")
-    if schedule not in (None, ""):
-        entries = schedule if isinstance(schedule, list) else [schedule]
-        bad = False
-        for entry in entries:
-            w = _window(r, entry)
-            bad = bad or w is None
-            if w is not None:
-                windows.append(w)
-        if bad:
-            r.problem(doc, f["schedule"][1], f"时间表有错，“{name}”暂不播放，改好后自动生效",
-                      f"the schedule has errors, so '{name}' is not shown until it is fixed")
-            return None, r.problems
-    slides: list[SlideSpec] = []
-    raw = g.get("slides")
-    if raw not in (None, ""):
-        if not isinstance(raw, list):
-            r.problem(doc, f["slides"][1], "“内容”应是一个列表（每项前面加“- ”）",
-                      "'slides' should be a list (each item starting with '- ')")
-        else:
-            for item in raw:
-                spec = _slide(r, item, base_dir)
-                if spec is not None:
-                    slides.append(spec)
+    windows, ok = _windows(r, g.get("schedule"))
+    if not ok:
+        r.problem(doc, f["schedule"][1], f"时间表有错，“{name}”暂不播放，改好后自动生效",
+                  f"the schedule has errors, so '{name}' is not shown until it is fixed")
+        return None, r.problems
+    slides = _slides(r, doc, f, base_dir)
     if not slides and not sleep:
         r.problem(doc, None, f"“{name}”没有可以播放的内容，暂不播放", f"'{name}' has nothing to show; not used")
         return None, r.problems
-    try:
-        priority = int(g.get("priority") or 0)
-    except (TypeError, ValueError):
-        priority = 0
     cards = _cards(r, doc, f["cards"]) if "cards" in f else None
-    seconds = None
-    if g.get("seconds") not in (None, ""):
-        try:
-            seconds = max(1.0, float(g["seconds"]))
-        except (TypeError, ValueError):
-            r.problem(doc, f["seconds"][1], "秒数应是数字", "seconds should be a number", Severity.WARNING)
     return Playlist(name, key, tuple(slides), tuple(windows), theme, sleep, _truthy(g.get("default")),
-                    priority, cards, seconds, order), r.problems
+                    _priority(g.get("priority")), cards, _page_seconds(r, doc, f), order), r.problems
 
 
 def load_urgent_text(text: str, key: str, base_dir: Path) -> tuple[Urgent | None, list[Problem]]:
@@ -647,12 +689,13 @@ def load_urgent_text(text: str, key: str, base_dir: Path) -> tuple[Urgent | None
     if not isinstance(doc, dict):
         r.problem(doc, None, "紧急通知应写成“标题: …”“文字: …”", "the urgent message must be a mapping (title, text)")
         return None, r.problems
-    theme = THEME_ALIASES.get(_text(doc.pop("theme", doc.pop("主题", ""))).lower()) or None
+    theme = THEME_ALIASES.get(as_text(doc.pop("theme", doc.pop("主题", ""))).lower()) or None
     moments: dict[str, dt.datetime | None] = {"from": None, "until": None}
     plain = yamlsafe.LocatedDict()
     plain.line, plain.column, plain.key_lines = doc.line, doc.column, doc.key_lines
+    fields = slide_fields()
     for key_, value in doc.items():
-        canon = SLIDE_FIELDS.get(str(key_).strip().lower()) or SLIDE_FIELDS.get(str(key_).strip())
+        canon = fields.get(str(key_).strip().lower()) or fields.get(str(key_).strip())
         if canon in moments:
             moments[canon] = parse_moment(value, end_of_day=canon == "until")
             if moments[canon] is None:

@@ -17,6 +17,7 @@ import pygame
 from signage.app.config import Settings
 from signage.core import schedule
 from signage.core.model import Slide
+from signage.kinds import registry as kinds
 from signage.render import pages as pages_mod
 from signage.render import pictures
 from signage.render.fonts import Fonts
@@ -34,7 +35,6 @@ from .transitions import Change, Layer
 
 log = logging.getLogger(__name__)
 
-PLAIN = ("black", "poster")  # pages without the usual header
 
 
 @dataclass
@@ -174,7 +174,7 @@ class Screen:
 
     def _changing_area(self, old: Slide | None, new: Slide) -> pygame.Rect | None:
         """Below the header, when both pages have the same header; else None (everything)."""
-        if old is None or old.kind in PLAIN or new.kind in PLAIN or old.theme != new.theme:
+        if old is None or not (kinds.chrome(old.kind) and kinds.chrome(new.kind)) or old.theme != new.theme:
             return None
         lw, lh = self.logical_size
         top = header_height(Metrics.for_size(lw, lh, get_theme(new.theme or self.settings.theme)))

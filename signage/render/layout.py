@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from signage.core.model import Listing, Slide
+from signage.kinds import registry as kinds
 
 from . import qr
 from .fonts import Fonts
 from .geometry import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen, footer_height, header_height
-from .slides import KINDS, layout_slide
 from .text import break_lines, fit, fit_single, truncate
 from .themes import Theme
 
@@ -73,27 +74,53 @@ def card_rects(m: Metrics, n: int) -> list[Rect]:
             for r in range(rows) for c in range(cols)][:n]
 
 
+@dataclass(frozen=True)
+class Page:
+    """What a kind's layout draws with: the page's measures, theme and fonts, the station's words."""
+
+    m: Metrics
+    theme: Theme
+    fonts: Fonts
+    station: str
+    hotline: str = ""
+    cards: int | None = None  # cards per job page, as config.yaml says
+
+    @property
+    def pen(self) -> _Pen:
+        return _Pen(self.fonts)
+
+
 def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Fonts,
                 station: str, hotline: str = "", cards: int | None = None) -> list[Op]:
-    """Everything on a page but the clock, which the compositor draws over it."""
-    m = Metrics.for_size(width, height, theme)
-    pen = _Pen(fonts)
-    ops: list[Op] = [Box(Rect(0, 0, width, height), theme.page_bg, role="page")]
-    if slide.kind == "black":  # sleep hours: really black, whatever the theme
-        return [Box(Rect(0, 0, width, height), (0, 0, 0), role="page")]
-    if slide.kind == "poster" and slide.poster is not None:
-        return [Box(Rect(0, 0, width, height), (0, 0, 0), role="page"),
-                Image(slide.poster.image, Rect(0, 0, width, height), role="poster",
-                      version=slide.poster.version)]
-    ops += _header(m, pen, theme, station)
-    ops += _footer(m, pen, theme, hotline, slide)
-    if slide.kind in KINDS:
-        return ops + layout_slide(slide, m, theme, fonts)
-    if slide.kind == "empty" or not slide.listings:
-        ops += _empty(m, pen, theme, hotline)
-        return ops
+    """Everything on a page but the clock, which the compositor draws over it: the page,
+    header and footer around the body of a kind with ``chrome``, else what the kind draws."""
+    page = Page(Metrics.for_size(width, height, theme), theme, fonts, station, hotline, cards)
+    kind = kinds.find(slide.kind) or kinds.get("jobs")
+    if not kind.chrome:
+        return kind.layout(slide, page)
+    return chrome(slide, page) + kind.layout(slide, page)
+
+
+def chrome(slide: Slide, page: Page) -> list[Op]:
+    """The page's background, the header with the station's name, the footer."""
+    m, pen, theme = page.m, page.pen, page.theme
+    return ([Box(Rect(0, 0, m.width, m.height), theme.page_bg, role="page")]
+            + _header(m, pen, theme, page.station) + _footer(m, pen, theme, page.hotline, slide))
+
+
+def empty_body(page: Page) -> list[Op]:
+    """No listings yet: "new listings are being sorted, please ask the staff"."""
+    return _empty(page.m, page.pen, page.theme, page.hotline)
+
+
+def job_page(slide: Slide, page: Page) -> list[Op]:
+    """The job cards of a page of listings (the empty page's words when it has none)."""
+    if not slide.listings:
+        return empty_body(page)
+    m, theme, fonts = page.m, page.theme, page.fonts
     # Never fewer cards than the slide has listings (a playlist may ask for more than config).
-    n = cards_per_page(width, height, theme, max(slide.cards or cards or 0, len(slide.listings)))
+    n = cards_per_page(m.width, m.height, theme, max(slide.cards or page.cards or 0, len(slide.listings)))
+    ops: list[Op] = []
     for listing, rect in zip(slide.listings, card_rects(m, n), strict=False):
         try:
             ops += layout_card(listing, rect, m, theme, fonts)

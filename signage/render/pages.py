@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pygame
 
 from signage.core.model import Slide
+from signage.kinds import registry as kinds
 
 from . import draw, themes
 from .fonts import Fonts
@@ -52,7 +53,7 @@ def compose(slide: Slide, size: tuple[int, int], fonts: Fonts, style: PageStyle,
     """A whole logical frame: the page with the clock over it (for PNGs and screenshots)."""
     theme = themes.get(slide.theme or style.theme)
     page = draw.render_slide(slide, size, theme, fonts, style.station, style.hotline, style.cards)
-    if now is not None and slide.kind not in ("black", "poster"):
+    if now is not None and kinds.chrome(slide.kind):  # the clock is part of the header
         clock, pos = draw.render_clock(now, size, theme, fonts)
         page.blit(clock, pos)
     return page

@@ -1,5 +1,7 @@
-"""Layout of the playlist slides that are not job pages: announcement, urgent message,
-live stream, join (QR code) and figures. Pure: returns ops, like ``layout.py``.
+"""Layouts for the slide kinds that are not job pages: a message on a card (announcement,
+urgent message), words beside a large QR code (live stream, join), a grid of figures.
+Pure: returns ops, like ``layout.py``. Which kind uses which is said by the kind's module
+(signage/kinds/), which passes its own words (tag, caption) in.
 
 Sizes follow the same rule as the job cards: no text below a 30th of the
 screen's short side, titles at least a 15th. QR codes get whole pixels per
@@ -19,11 +21,7 @@ from .geometry import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen, footer_heig
 from .text import break_lines, fit, truncate
 from .themes import RGB, Theme
 
-KINDS = ("announcement", "urgent", "live", "join", "figures")
 QR_SHARE = 0.40  # the QR code's side, as a share of the screen's short side (at least)
-QR_CAPTION = {"live": "微信扫码 进直播间", "join": "微信扫一扫 加入"}
-LIVE_TAG = "直播带岗"
-URGENT_TAG = "紧急通知"
 
 
 def body_rect(m: Metrics) -> Rect:
@@ -56,20 +54,12 @@ def _centred(pen: _Pen, text: str, rect: Rect, top: int, size: int, color: RGB, 
     return pen.text(text, rect.x + max(0, round((rect.w - w) / 2)), top, size, color, bold, role)
 
 
-def layout_slide(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts) -> list[Op]:
-    """The body of a playlist slide (the page background, header and footer are drawn already)."""
+def message(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, urgent_tag: str = "") -> list[Op]:
+    """An announcement on a card, or (with ``urgent_tag``) the urgent message filling the body
+    in its own colours under that tag."""
     pen = _Pen(fonts)
-    if slide.kind == "figures":
-        return _figures(slide, m, theme, pen)
-    if slide.kind in ("live", "join"):
-        return _with_qr(slide, m, theme, pen)
-    return _message(slide, m, theme, pen)
-
-
-def _message(slide: Slide, m: Metrics, theme: Theme, pen: _Pen) -> list[Op]:
-    """An announcement on a card, or the urgent message filling the body in its own colours."""
     body = body_rect(m)
-    urgent = slide.kind == "urgent"
+    urgent = bool(urgent_tag)
     bg = theme.urgent_bg if urgent else theme.card_bg
     title_c = theme.urgent_fg if urgent else theme.title
     text_c = theme.urgent_fg if urgent else theme.text
@@ -81,7 +71,7 @@ def _message(slide: Slide, m: Metrics, theme: Theme, pen: _Pen) -> list[Op]:
     wr = lambda t, s: pen.fonts.width(t, s, False)  # noqa: E731
     if urgent:
         size = max(m.min_text, m.px(52))
-        ops.append(_centred(pen, f"【{URGENT_TAG}】", inner, y, size, text_c, True, "tag"))
+        ops.append(_centred(pen, f"【{urgent_tag}】", inner, y, size, text_c, True, "tag"))
         y += pen.line(size) + m.sp(10)
     qr_op = None
     if slide.qr:
@@ -115,14 +105,16 @@ def _message(slide: Slide, m: Metrics, theme: Theme, pen: _Pen) -> list[Op]:
     return ops
 
 
-def _with_qr(slide: Slide, m: Metrics, theme: Theme, pen: _Pen) -> list[Op]:
-    """Live stream or join: words on one side, a large QR code (or a QR picture) on the other."""
+def with_qr(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, caption: str = "微信扫一扫",
+            tag: str = "") -> list[Op]:
+    """Live stream or join: words (under ``tag``, if any) on one side, a large QR code (or a
+    QR picture) with ``caption`` under it on the other."""
+    pen = _Pen(fonts)
     body = body_rect(m)
     ops: list[Op] = [Box(body, theme.card_bg, radius=m.sp(theme.radius * 1080), border=max(2, m.sp(3)),
                          border_color=theme.card_edge, role="card")]
     inner = body.inset(m.sp(48))
     portrait = m.height > m.width
-    caption = QR_CAPTION.get(slide.kind, "微信扫一扫")
     csize = max(m.min_text, m.px(44))
     short = min(m.width, m.height)
     qr_room = min(inner.h - pen.line(csize) - m.sp(12), inner.w if portrait else inner.w // 2,
@@ -153,23 +145,23 @@ def _with_qr(slide: Slide, m: Metrics, theme: Theme, pen: _Pen) -> list[Op]:
                      else Rect(inner.x, inner.y, inner.w - side - m.sp(48), inner.h))
     else:
         text_area = inner
-    ops += _words(slide, text_area, m, theme, pen)
+    ops += _words(slide, text_area, m, theme, pen, tag)
     return ops
 
 
-def _words(slide: Slide, area: Rect, m: Metrics, theme: Theme, pen: _Pen) -> list[Op]:
+def _words(slide: Slide, area: Rect, m: Metrics, theme: Theme, pen: _Pen, tag: str) -> list[Op]:
     """Tag, title, details (when, where) and text, top-down in ``area``, centred vertically."""
     wb = lambda t, s: pen.fonts.width(t, s, True)  # noqa: E731
     wr = lambda t, s: pen.fonts.width(t, s, False)  # noqa: E731
     ops: list[Op] = []
     y = area.y
-    if slide.kind == "live":
+    if tag:
         size = max(m.min_text, m.px(46))
         pad = m.sp(16)
-        w = round(wb(LIVE_TAG, size)) + 2 * pad
+        w = round(wb(tag, size)) + 2 * pad
         h = pen.line(size) + m.sp(6)
         ops.append(Box(Rect(area.x, y, w, h), theme.header_bg, radius=h // 4, role="tag"))
-        ops.append(pen.text(LIVE_TAG, area.x + pad, y + m.sp(3), size, theme.header_fg, True, "tag-text"))
+        ops.append(pen.text(tag, area.x + pad, y + m.sp(3), size, theme.header_fg, True, "tag-text"))
         y += h + m.sp(24)
     if slide.title:
         f = fit(slide.title, area.w, 3, max(m.min_big, m.px(96)), m.min_big, wb)
@@ -205,8 +197,9 @@ def _moved(op: Op, dy: int) -> Op:
     return op
 
 
-def _figures(slide: Slide, m: Metrics, theme: Theme, pen: _Pen) -> list[Op]:
+def figures(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts) -> list[Op]:
     """A title and a grid of tiles: a big number, a label under it."""
+    pen = _Pen(fonts)
     body = body_rect(m)
     wb = lambda t, s: pen.fonts.width(t, s, True)  # noqa: E731
     ops: list[Op] = []

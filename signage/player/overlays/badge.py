@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from signage.kinds import registry as kinds
 from signage.render import badge as badge_mod
 
 from . import NEVER, Sprite, View
@@ -15,7 +16,7 @@ class BadgeOverlay:
 
     def sprite(self, view: View, now: float) -> Sprite | None:
         want = view.shared.badge
-        if not want or not view.settings.staff_badge or view.slide.kind == "black":
+        if not want or not view.settings.staff_badge or not kinds.badge(view.slide.kind):
             return None
         corner = view.settings.staff_badge_corner
         key = (want, view.theme.name, view.logical, view.rotation, corner)

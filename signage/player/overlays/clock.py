@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from signage.kinds import registry as kinds
 from signage.render import draw
 
 from . import NEVER, Sprite, View
-
-PLAIN = ("black", "poster")  # pages without a header
 
 
 class ClockOverlay:
@@ -18,7 +17,7 @@ class ClockOverlay:
         self._made: Sprite | None = None
 
     def sprite(self, view: View, now: float) -> Sprite | None:
-        if view.slide.kind in PLAIN:
+        if not kinds.chrome(view.slide.kind):  # no header, no clock
             return None
         local = dt.datetime.fromtimestamp(now)
         key = ((local.year, local.month, local.day, local.hour, local.minute), view.theme.name,
@@ -29,6 +28,6 @@ class ClockOverlay:
         return self._made
 
     def next_change(self, view: View, now: float) -> float:
-        if view.slide.kind in PLAIN:
+        if not kinds.chrome(view.slide.kind):  # no header, no clock
             return NEVER
         return (int(now // 60) + 1) * 60

@@ -12,14 +12,13 @@ import math
 
 import pygame
 
+from signage.kinds import registry as kinds
 from signage.parse import playlists as playlist_mod
 from signage.render import ticker as ticker_mod
 from signage.render.geometry import Metrics
 
 from ..transitions import Layer
 from . import NEVER, Sprite, View
-
-NO_TICKER = ("black", "poster")
 
 
 def playlist_keeps(playlists, name: str):
@@ -41,7 +40,7 @@ class TickerOverlay:
         self._words: tuple | None = None
 
     def on(self, view: View) -> bool:
-        return view.settings.ticker_enabled and view.slide.kind not in NO_TICKER
+        return view.settings.ticker_enabled and kinds.ticker(view.slide.kind)
 
     def speed(self, view: View) -> float:
         return view.settings.ticker_speed * min(view.logical) / 1080
