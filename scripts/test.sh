@@ -6,6 +6,7 @@ scripts/setup.sh --test || exit 1
 export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 .venv/bin/ruff check . || exit 1
 .venv/bin/lint-imports || exit 1
+.venv/bin/mypy signage || exit 1
 # No function of complexity grade D or worse where the rules live (the kinds, the parsers, core).
 complex=$(.venv/bin/radon cc -n D signage/kinds signage/parse signage/core)
 if [ -n "$complex" ]; then

@@ -235,7 +235,7 @@ def listing_rows(results, snap, today: dt.date) -> list[dict]:
     def row(where, title: str, pay: str, shows: bool, why: str | None, when: dt.date | None = None):
         source, _, sheet = where.source.partition(" [")
         table = source.lower().endswith(TABLE_SUFFIXES)
-        zh = WHY_ZH.get(why, "") + (f" {when}" if when else "")
+        zh = (WHY_ZH.get(why, "") if why else "") + (f" {when}" if when else "")
         rows.append({"file": source, "sheet": sheet.rstrip("]") or None,
                      "row": where.line if table else None, "line": None if table else where.line,
                      "where": where_text(where)[0], "title": title, "pay": pay, "shows": shows,

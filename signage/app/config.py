@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin, overload
 from urllib.parse import urlsplit
 
 import yaml
@@ -29,8 +29,9 @@ from pydantic import (
     model_validator,
 )
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
-from signage.core.theme_names import DEFAULT_THEME, THEME_NAMES
+from signage.core.theme_names import DEFAULT_THEME, THEME_NAMES, ThemeName
 from signage.parse import yamlsafe
 
 
@@ -57,7 +58,6 @@ def _lower(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_none_is_empty)]
 MaybePath = Annotated[Path | None, BeforeValidator(_empty_is_none)]
 MaybeText = Annotated[str | None, BeforeValidator(_empty_is_none)]
-ThemeName = Literal[THEME_NAMES]  # core.theme_names holds the one list of names
 
 
 class _Section(BaseModel):
@@ -69,7 +69,7 @@ class _Section(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_truth_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool):
+        if isinstance(value, bool) and info.field_name is not None:
             kinds = _types(cls.model_fields[info.field_name].annotation)
             if bool not in kinds and kinds & {int, float}:
                 raise ValueError("should be a number, not true or false")
@@ -377,6 +377,13 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
     except ValidationError as exc:
         raise ConfigError(explain(exc, user, where)) from None
 
+    @overload
+    def rel(p: Path) -> Path: ...
+    @overload
+    def rel(p: None) -> None: ...
+    @overload
+    def rel(p: Path | None) -> Path | None: ...
+
     def rel(p: Path | None) -> Path | None:
         if p is None:
             return None
@@ -483,7 +490,7 @@ def _locate(loc: tuple, doc: Any) -> tuple[tuple[int, int], str, type[BaseModel]
             continue
         names.append(str(part))
         owner, field = model, str(part)
-        model = _submodel(model.model_fields[part].annotation)[0] if known else None
+        model = _submodel(model.model_fields[part].annotation)[0] if model and known else None
     return place, ".".join(names), owner, field
 
 
@@ -499,7 +506,7 @@ def _submodel(annotation: Any) -> tuple[type[BaseModel] | None, type[BaseModel] 
     return None, None
 
 
-def _problem(err: dict, owner: type[BaseModel] | None, field: str | None) -> str:
+def _problem(err: ErrorDetails, owner: type[BaseModel] | None, field: str | None) -> str:
     kind = err["type"]
     got = err.get("input")
     info = owner.model_fields.get(field) if owner is not None and field else None

@@ -280,7 +280,7 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
         beside = avail - badge_w - m.sp(24) if badge else avail
         psize = fit_single(pay_text, beside, pay_max, min_big, wb)
         below = psize is None
-        if below:
+        if psize is None:
             psize = fit_single(pay_text, avail, pay_max, min_big, wb) or min_big
         text = truncate(pay_text, avail, psize, wb)
         pay_op = pen.text(text, inner.x, y, psize, theme.pay, True, "pay")
@@ -312,8 +312,9 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
         if y <= floor_y:
             break
     else:  # a card too small for its content: title and phone only, never overlapping
-        flow = [op for op in flow if isinstance(op, Text) and op.role == "title"][:1]
-        y = flow[0].bottom + gap if flow else inner.y
+        title = [op for op in flow if isinstance(op, Text) and op.role == "title"][:1]
+        flow = [*title]
+        y = title[0].bottom + gap if title else inner.y
 
     # The contact line above the phone, when there is room.
     if bottom:
@@ -363,7 +364,7 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
             break
     flow += placed
 
-    ops += flow + bottom
+    ops += [*flow, *bottom]
     if qr_op:
         ops.append(qr_op)
     if image_op:

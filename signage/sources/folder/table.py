@@ -85,9 +85,9 @@ def rows_to_result(key: str, rows: Iterable[Row], source: str | None = None,
         def line_of(name: Any, _line=line, _columns=columns) -> tuple[int, int | None]:
             return _line, _columns.get(name)
 
-        listing, found = listing_from_mapping(mapping, Location(source, line), f"{scope}#{line}",
-                                              line_of, base_dir)
-        problems.extend(_for_rows(p) for p in found)
+        listing, row_problems = listing_from_mapping(mapping, Location(source, line),
+                                                     f"{scope}#{line}", line_of, base_dir)
+        problems.extend(_for_rows(p) for p in row_problems)
         if listing is not None:
             listings.append(listing)
         else:

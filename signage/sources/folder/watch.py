@@ -43,6 +43,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from signage.core.model import Severity, SourceResult
@@ -134,7 +135,7 @@ class FolderWatcher:
         self._settling: dict[str, folder.Signature | None] = {}
         self._deferred: dict[str, float] = {}
         self._report: str | None | object = _UNKNOWN  # what the report file says now
-        self._observer = None
+        self._observer: BaseObserver | None = None
         self._root_missing_logged = False
         # shared with the observer thread, under the lock
         self._cond = threading.Condition()
