@@ -21,7 +21,7 @@ from signage.kinds import registry as kinds
 from . import qr
 from .fonts import Fonts
 from .geometry import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen, footer_height, header_height
-from .text import break_lines, fit, fit_single, truncate
+from .text import fit, fit_single, truncate
 from .themes import Theme
 
 log = logging.getLogger(__name__)
@@ -417,7 +417,3 @@ class _Card:
             else:
                 whole = False
         return placed, whole
-
-
-def text_lines(text: str, width: int, size: int, fonts: Fonts) -> list[str]:
-    return break_lines(text, width, size, fonts.width)
