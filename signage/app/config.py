@@ -471,18 +471,10 @@ def _locate(loc: tuple, doc: Any) -> tuple[tuple[int, int], str, type[BaseModel]
     for part in loc:
         known = model is not None and part in model.model_fields
         item = isinstance(part, int) and not isinstance(node, dict)  # a place in a list
-        if isinstance(node, dict) and part in node:
-            if isinstance(node, yamlsafe.LocatedDict):
-                place = (node.line_of(part) or place[0], node.column_of(part) or place[1])
-            node = node[part]
-        elif isinstance(node, list) and item and 0 <= part < len(node):
-            if isinstance(node, yamlsafe.LocatedList):
-                place = (node.item_lines[part], node.item_columns[part])
-            node = node[part]
-        elif not (item or known):
+        written, child, place = _descend(node, part, item, place)
+        if not (written or item or known):
             continue  # a tag pydantic adds inside a union (e.g. 'bool', 'str'), or '[key]'
-        else:
-            node = None  # a setting not written (a missing url)
+        node = child  # None for a setting not written (a missing url)
         if item:
             names[-1:] = [f"{names[-1]}[{part + 1}]" if names else f"[{part + 1}]"]
             if field is not None and model is None:
@@ -492,6 +484,20 @@ def _locate(loc: tuple, doc: Any) -> tuple[tuple[int, int], str, type[BaseModel]
         owner, field = model, str(part)
         model = _submodel(model.model_fields[part].annotation)[0] if model and known else None
     return place, ".".join(names), owner, field
+
+
+def _descend(node: Any, part: Any, item: bool, place: tuple[int, int]
+             ) -> tuple[bool, Any, tuple[int, int]]:
+    """(whether ``part`` is written under ``node``, the node there, where it is written)."""
+    if isinstance(node, dict) and part in node:
+        if isinstance(node, yamlsafe.LocatedDict):
+            place = (node.line_of(part) or place[0], node.column_of(part) or place[1])
+        return True, node[part], place
+    if isinstance(node, list) and item and 0 <= part < len(node):
+        if isinstance(node, yamlsafe.LocatedList):
+            place = (node.item_lines[part], node.item_columns[part])
+        return True, node[part], place
+    return False, None, place
 
 
 def _submodel(annotation: Any) -> tuple[type[BaseModel] | None, type[BaseModel] | None]:
