@@ -100,3 +100,15 @@ def test_missing_title_is_an_error_that_says_how_to_fix():
     listing, problems = listing_from_mapping({"电话": "13812345678"}, Location("a.yaml", 1), "a")
     assert listing is None
     assert any("岗位" in p.zh and "title" in p.en for p in problems)
+
+
+@pytest.mark.parametrize("value", [[{}], [None, {"min": 150}], [[{}]], ({},)])
+@pytest.mark.parametrize("field", ["地点", "单位", "要求"])
+def test_a_list_holding_a_mapping_never_reaches_the_screen_as_python_text(field, value):
+    # as a pay it is an error (tests/test_drop_fuzz.py); in a text field it was drawn as "{}"
+    listing, problems = listing_from_mapping({"岗位": "保洁", field: value, "电话": "13812345678"},
+                                             Location("a.yaml", 1), "a")
+    assert listing is not None
+    shown = (listing.place, listing.employer, *listing.requirements)
+    assert not any("{" in s or "[" in s for s in shown), shown
+    assert any(field in p.zh and "看不懂" in p.zh for p in problems), problems

@@ -14,8 +14,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from signage.core.theme_names import THEME_NAMES
+
+if TYPE_CHECKING:
+    from signage.core.model import Problem, Snapshot, SourceResult
 
 # The rest is imported by the command that needs it, so that `run` catches SIGTERM and
 # SIGINT (lifecycle.StopSignals) a few milliseconds after Python starts, not after
@@ -235,7 +239,7 @@ def listing_rows(results, snap, today: dt.date) -> list[dict]:
     def row(where, title: str, pay: str, shows: bool, why: str | None, when: dt.date | None = None):
         source, _, sheet = where.source.partition(" [")
         table = source.lower().endswith(TABLE_SUFFIXES)
-        zh = WHY_ZH.get(why, "") + (f" {when}" if when else "")
+        zh = (WHY_ZH.get(why, "") if why else "") + (f" {when}" if when else "")
         rows.append({"file": source, "sheet": sheet.rstrip("]") or None,
                      "row": where.line if table else None, "line": None if table else where.line,
                      "where": where_text(where)[0], "title": title, "pay": pay, "shows": shows,
@@ -260,33 +264,15 @@ def listing_rows(results, snap, today: dt.date) -> list[dict]:
 def cmd_validate(settings, args) -> int:
     from signage.core.model import Severity
     from signage.core.store import ContentStore
-    from signage.sources.folder import read as folder
 
     from . import content
 
-    results = []
-    targets = [Path(p) for p in args.paths] or [settings.content_dir]
-    for target in targets:
-        if target.is_dir():
-            results += list(folder.scan(target).values())
-        elif target.exists():
-            results.append(folder.load_file(target, target.parent))
-        else:
-            results.append(folder.missing(target))
+    results = _read_targets([Path(p) for p in args.paths] or [settings.content_dir])
     files = len(results)
     if not args.paths:  # what the screens show: the feeds' last good copies too
         results += content.feed_cached_results(settings)
     snap = ContentStore().apply_many(results)  # the player's own merge: duplicates, hidden ids
-    problems = list(snap.problems)
-    screen_fonts = _quiet_fonts(settings)
-    if screen_fonts is not None:  # characters the screens cannot draw
-        from signage.render.fonts import glyph_problems
-
-        problems += glyph_problems(snap.listings, screen_fonts.missing)
-    if not args.paths and settings.playlists_dir is not None:  # the playlists too
-        from signage.parse import playlists as playlist
-
-        problems += playlist.load_dir(settings.playlists_dir).problems
+    problems = list(snap.problems) + _more_problems(settings, snap, playlists=not args.paths)
     today = dt.date.fromtimestamp(args.at) if args.at is not None else dt.date.today()
     rows = listing_rows(results, snap, today)
     shown = sum(r["shows"] for r in rows)
@@ -300,18 +286,52 @@ def cmd_validate(settings, args) -> int:
             "problems": [p.as_dict() for p in problems],
         }, ensure_ascii=False, indent=2))
     else:
-        from signage.sources.folder.report import problem_lines
-
-        for r in rows:
-            mark = "显示  " if r["shows"] else f"不显示（{r['why_zh']}）"
-            print(f"{mark} {r['where']}  {r['title'] or '（没有岗位）'}  {r['pay']}")
-        if rows:
-            print()
-        for p in problems:
-            print("\n".join(problem_lines(p)))
-        print(f"{files} 个文件, {len(rows)} 条招聘, {shown} 条正在显示, {len(errors)} 个错误 / "
-              f"{files} files, {len(rows)} listings, {shown} shown now, {len(errors)} errors")
+        _print_validation(rows, problems, files, shown, len(errors))
     return 1 if errors else 0
+
+
+def _read_targets(targets: list[Path]) -> list[SourceResult]:
+    """A SourceResult for every file in each folder, each file named, and each missing path."""
+    from signage.sources.folder import read as folder
+
+    results: list[SourceResult] = []
+    for target in targets:
+        if target.is_dir():
+            results += list(folder.scan(target).values())
+        elif target.exists():
+            results.append(folder.load_file(target, target.parent))
+        else:
+            results.append(folder.missing(target))
+    return results
+
+
+def _more_problems(settings, snap: Snapshot, playlists: bool) -> list[Problem]:
+    """Characters the screens cannot draw, and (when asked) the playlists' problems."""
+    problems: list[Problem] = []
+    screen_fonts = _quiet_fonts(settings)
+    if screen_fonts is not None:
+        from signage.render.fonts import glyph_problems
+
+        problems += glyph_problems(snap.listings, screen_fonts.missing)
+    if playlists and settings.playlists_dir is not None:
+        from signage.parse import playlists as playlist
+
+        problems += playlist.load_dir(settings.playlists_dir).problems
+    return problems
+
+
+def _print_validation(rows: list[dict], problems: list[Problem], files: int, shown: int, errors: int) -> None:
+    from signage.sources.folder.report import problem_lines
+
+    for r in rows:
+        mark = "显示  " if r["shows"] else f"不显示（{r['why_zh']}）"
+        print(f"{mark} {r['where']}  {r['title'] or '（没有岗位）'}  {r['pay']}")
+    if rows:
+        print()
+    for p in problems:
+        print("\n".join(problem_lines(p)))
+    print(f"{files} 个文件, {len(rows)} 条招聘, {shown} 条正在显示, {errors} 个错误 / "
+          f"{files} files, {len(rows)} listings, {shown} shown now, {errors} errors")
 
 
 def _overrides(args):

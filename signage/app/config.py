@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin, overload
 from urllib.parse import urlsplit
 
 import yaml
@@ -29,8 +29,9 @@ from pydantic import (
     model_validator,
 )
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
-from signage.core.theme_names import DEFAULT_THEME, THEME_NAMES
+from signage.core.theme_names import DEFAULT_THEME, THEME_NAMES, ThemeName
 from signage.parse import yamlsafe
 
 
@@ -57,7 +58,6 @@ def _lower(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_none_is_empty)]
 MaybePath = Annotated[Path | None, BeforeValidator(_empty_is_none)]
 MaybeText = Annotated[str | None, BeforeValidator(_empty_is_none)]
-ThemeName = Literal[THEME_NAMES]  # core.theme_names holds the one list of names
 
 
 class _Section(BaseModel):
@@ -69,7 +69,7 @@ class _Section(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_truth_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool):
+        if isinstance(value, bool) and info.field_name is not None:
             kinds = _types(cls.model_fields[info.field_name].annotation)
             if bool not in kinds and kinds & {int, float}:
                 raise ValueError("should be a number, not true or false")
@@ -377,6 +377,13 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
     except ValidationError as exc:
         raise ConfigError(explain(exc, user, where)) from None
 
+    @overload
+    def rel(p: Path) -> Path: ...
+    @overload
+    def rel(p: None) -> None: ...
+    @overload
+    def rel(p: Path | None) -> Path | None: ...
+
     def rel(p: Path | None) -> Path | None:
         if p is None:
             return None
@@ -464,18 +471,10 @@ def _locate(loc: tuple, doc: Any) -> tuple[tuple[int, int], str, type[BaseModel]
     for part in loc:
         known = model is not None and part in model.model_fields
         item = isinstance(part, int) and not isinstance(node, dict)  # a place in a list
-        if isinstance(node, dict) and part in node:
-            if isinstance(node, yamlsafe.LocatedDict):
-                place = (node.line_of(part) or place[0], node.column_of(part) or place[1])
-            node = node[part]
-        elif isinstance(node, list) and item and 0 <= part < len(node):
-            if isinstance(node, yamlsafe.LocatedList):
-                place = (node.item_lines[part], node.item_columns[part])
-            node = node[part]
-        elif not (item or known):
+        written, child, place = _descend(node, part, item, place)
+        if not (written or item or known):
             continue  # a tag pydantic adds inside a union (e.g. 'bool', 'str'), or '[key]'
-        else:
-            node = None  # a setting not written (a missing url)
+        node = child  # None for a setting not written (a missing url)
         if item:
             names[-1:] = [f"{names[-1]}[{part + 1}]" if names else f"[{part + 1}]"]
             if field is not None and model is None:
@@ -483,8 +482,22 @@ def _locate(loc: tuple, doc: Any) -> tuple[tuple[int, int], str, type[BaseModel]
             continue
         names.append(str(part))
         owner, field = model, str(part)
-        model = _submodel(model.model_fields[part].annotation)[0] if known else None
+        model = _submodel(model.model_fields[part].annotation)[0] if model and known else None
     return place, ".".join(names), owner, field
+
+
+def _descend(node: Any, part: Any, item: bool, place: tuple[int, int]
+             ) -> tuple[bool, Any, tuple[int, int]]:
+    """(whether ``part`` is written under ``node``, the node there, where it is written)."""
+    if isinstance(node, dict) and part in node:
+        if isinstance(node, yamlsafe.LocatedDict):
+            place = (node.line_of(part) or place[0], node.column_of(part) or place[1])
+        return True, node[part], place
+    if isinstance(node, list) and item and 0 <= part < len(node):
+        if isinstance(node, yamlsafe.LocatedList):
+            place = (node.item_lines[part], node.item_columns[part])
+        return True, node[part], place
+    return False, None, place
 
 
 def _submodel(annotation: Any) -> tuple[type[BaseModel] | None, type[BaseModel] | None]:
@@ -499,7 +512,7 @@ def _submodel(annotation: Any) -> tuple[type[BaseModel] | None, type[BaseModel] 
     return None, None
 
 
-def _problem(err: dict, owner: type[BaseModel] | None, field: str | None) -> str:
+def _problem(err: ErrorDetails, owner: type[BaseModel] | None, field: str | None) -> str:
     kind = err["type"]
     got = err.get("input")
     info = owner.model_fields.get(field) if owner is not None and field else None

@@ -19,7 +19,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .model import FEED_PREFIX, Listing, Location, Problem, Severity, Snapshot, SourceResult
+from .model import (
+    FEED_PREFIX,
+    Listing,
+    Location,
+    Poster,
+    Problem,
+    Severity,
+    Snapshot,
+    SourceResult,
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,7 @@ def without_duplicates(listings: Iterable[Listing]) -> tuple[list[Listing], list
     kept: list[Listing] = []
     problems: list[Problem] = []
     by_id: dict[str, Listing] = {}
-    by_job: dict[tuple, Listing] = {}
+    by_job: dict[str, Listing] = {}
     for listing in listings:
         first = by_id.get(listing.id) or by_job.get(listing.job)
         if first is not None:
@@ -99,7 +108,10 @@ class ContentStore:
         return set(self._latest)
 
     def _rebuild(self) -> Snapshot:
-        found, posters, problems, stale = [], [], [], []
+        found: list[Listing] = []
+        posters: list[Poster] = []
+        problems: list[Problem] = []
+        stale: list[str] = []
         hidden: set[str] = set()
         order = sorted(self._latest, key=lambda k: (k.startswith(FEED_PREFIX), k))
         for key in order:

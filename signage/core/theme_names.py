@@ -6,8 +6,12 @@ many cards a page of a theme holds, so that it pages listings without importing 
 
 from __future__ import annotations
 
-THEME_NAMES = ("day", "night", "large")
-DEFAULT_THEME = "day"
+from typing import Literal, get_args
+
+# the one list of names: a Literal, so that the config schema and the type checker both know it
+ThemeName = Literal["day", "night", "large"]
+THEME_NAMES: tuple[str, ...] = get_args(ThemeName)
+DEFAULT_THEME: ThemeName = "day"
 
 # cards a page holds at most, per theme (the large-print theme has room for two)
 MAX_CARDS = {"day": 4, "night": 4, "large": 2}

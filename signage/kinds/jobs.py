@@ -27,7 +27,7 @@ def parse(inp) -> dict:
                         Severity.WARNING)
         else:
             settlements.append(parsed)
-    out = {"filter": JobFilter(inp.strings("tags"), tuple(settlements), inp.strings("where"),
+    out: dict[str, object] = {"filter": JobFilter(inp.strings("tags"), tuple(settlements), inp.strings("where"),
                                inp.strings("employer"))}
     written = inp.value("sort")
     sort = SORT_ALIASES.get(inp.text_of("sort").lower()) if written else ""

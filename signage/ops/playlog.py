@@ -32,6 +32,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from signage.player.hooks import Hooks
 
@@ -63,7 +64,7 @@ class PlayLog(Hooks):
         self.flush_every = flush_every
         self.monotonic = monotonic
         self._pending: list[tuple[dt.date, str]] = []
-        self._file = None
+        self._file: TextIO | None = None
         self._day: dt.date | None = None
         self._last_flush = monotonic()
         self._current: _Showing | None = None
@@ -125,7 +126,7 @@ class PlayLog(Hooks):
         self.flush()
         self._close_file()
 
-    def _file_for(self, day: dt.date):
+    def _file_for(self, day: dt.date) -> TextIO:
         if self._file is not None and day == self._day:
             return self._file
         self._close_file()

@@ -25,7 +25,7 @@ class Notifier(Hooks):
         env = os.environ if env is None else env
         self.clock = clock
         self._sock: socket.socket | None = None
-        self._addr: str | None = None
+        self._addr = ""  # the socket's address, set with the socket
         path = env.get("NOTIFY_SOCKET", "")
         if path:
             self._addr = "\0" + path[1:] if path.startswith("@") else path

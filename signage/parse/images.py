@@ -138,5 +138,6 @@ def vet(path: str | Path, inside: str | Path | None = None) -> Picture:
     problem = _problem(head, size)
     if problem is not None:
         raise problem
+    assert size is not None  # _problem refuses a file without a size
     w, h = size
     return Picture(real, f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}", w, h)

@@ -230,9 +230,9 @@ def _pay_of_text(value: Any) -> tuple[Pay | None, bool]:
     text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace("，", "")
     text = text.lstrip("¥￥").strip()
     prefix_unit = None
-    for prefix, unit in _PREFIX_UNITS.items():
+    for prefix, its_unit in _PREFIX_UNITS.items():
         if text.startswith(prefix):
-            prefix_unit = unit
+            prefix_unit = its_unit
             text = text[len(prefix):].strip(" :：")
             break
     m = _PAY_RE.match(text)
@@ -278,7 +278,7 @@ def read_pay(value: Any, settlement: Settlement | None, column: str = ""
                            "pay written in a form that cannot be read; not shown. Write e.g. 150元/天",
                            Severity.ERROR)]
     if pay is None:
-        said = []
+        said: list[tuple[str, str, Severity]] = []
         if re.search(r"\d", raw):
             said.append((f"看不懂工资“{raw}”，将原样显示。可以写成 150元/天、3000-4500元/月 或 2元/件",
                          f"cannot read pay '{raw}'; shown as written. Write e.g. 150元/天, 3000-4500元/月, 2元/件",
@@ -289,7 +289,7 @@ def read_pay(value: Any, settlement: Settlement | None, column: str = ""
         return None, "", [(f"工资“{raw}”不可能是真的（太大或不是数目），这条招聘不会显示。请核对后重写",
                            f"pay '{raw}' cannot be right (too large or not a number); not shown",
                            Severity.ERROR)]
-    said: list[tuple[str, str, Severity]] = []
+    said = []
     if bare:
         pay = _bare_pay(pay, raw, settlement, column, said)
     if max(amounts) > HIGH_PAY[pay.unit]:
@@ -315,10 +315,10 @@ def _bare_pay(pay: Pay, raw: str, settlement: Settlement | None, column: str,
     unit = next((u for name, u in _PREFIX_UNITS.items() if column.startswith(name)), None)
     if unit is not None:
         return Pay(pay.low, pay.high, unit)
-    by_settlement = settlement is not None and settlement.pay_unit
-    pay = Pay(pay.low, pay.high, (settlement.pay_unit if by_settlement else None) or PayUnit.MONTH)
-    how = f"按结算方式“{settlement.zh}”" if by_settlement else "按每月"
-    how_en = f"from the settlement {settlement.value}" if by_settlement else "per month"
+    by = settlement if settlement is not None and settlement.pay_unit else None  # its unit counts
+    pay = Pay(pay.low, pay.high, (by.pay_unit if by else None) or PayUnit.MONTH)
+    how = f"按结算方式“{by.zh}”" if by else "按每月"
+    how_en = f"from the settlement {by.value}" if by else "per month"
     said.append((f"工资只写了数字“{raw}”，{how}显示为“{pay.text()}”。如果不对，请写明单位，例如 150元/天",
                  f"pay '{raw}' is a bare number; shown {how_en} as '{pay.text()}'. "
                  "If that is wrong, write the unit, e.g. 150元/天", Severity.WARNING))
@@ -581,7 +581,7 @@ def _text(value: Any) -> str:
 
 
 def _nested(value: Any) -> bool:
-    """A mapping, or a list holding one or another list: no way to write a pay."""
+    """A mapping, or a list holding one or another list: no way to write a pay, nor any text."""
     return isinstance(value, Mapping) or (
         isinstance(value, list | tuple) and any(isinstance(v, Mapping | list | tuple) for v in value))
 
@@ -620,9 +620,9 @@ def _read_fields(data: Mapping, problem: _Report) -> tuple[dict[str, Any], dict[
             problem(key, f"不认识的字段“{key}”，已忽略{hint_zh}", f"unknown field '{key}' ignored{hint_en}",
                     Severity.WARNING)
             continue
-        if isinstance(value, Mapping) and canon != "pay":
+        if canon != "pay" and _nested(value):  # a pay may be a mapping: read_pay says more
             problem(key, f"字段“{key}”的内容看不懂（应是一段文字），已忽略",
-                    f"field '{key}' holds a mapping, not text; ignored", Severity.WARNING)
+                    f"field '{key}' holds a mapping or nested list, not text; ignored", Severity.WARNING)
             continue
         if canon == "requirements":  # several requirement columns (年龄要求, 学历, 性别) add up
             label = _key(key) if _key(key) in _LABELLED_REQUIREMENTS else ""

@@ -686,7 +686,7 @@ def load_urgent_text(text: str, key: str, base_dir: Path) -> tuple[Urgent | None
     doc = _document(text, r)
     if doc is None:
         return None, r.problems
-    if not isinstance(doc, dict):
+    if not isinstance(doc, yamlsafe.LocatedDict):
         r.problem(doc, None, "紧急通知应写成“标题: …”“文字: …”", "the urgent message must be a mapping (title, text)")
         return None, r.problems
     theme = THEME_ALIASES.get(as_text(doc.pop("theme", doc.pop("主题", ""))).lower()) or None
@@ -747,7 +747,7 @@ def load_dir(root: Path | None) -> Playlists:
         return Playlists()
     playlists: list[Playlist] = []
     problems: list[Problem] = []
-    urgent = None
+    urgent: Urgent | None = None
     for order, path in enumerate(_files(root)):
         key = path.name
         try:
@@ -760,8 +760,8 @@ def load_dir(root: Path | None) -> Playlists:
                                     f"cannot read the file: {exc}"))
             continue
         if path.stem.lower() in URGENT_NAMES:
-            found, found_problems = load_urgent_text(text, key, root)
-            urgent = found or urgent
+            message, found_problems = load_urgent_text(text, key, root)
+            urgent = message or urgent
         else:
             found, found_problems = load_playlist_text(text, key, root, order)
             if found is not None:

@@ -7,7 +7,7 @@ the very line a staff member has to fix.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -48,7 +48,14 @@ class LocatedList(list):
     item_columns: list
 
 
-class _Guards:
+# A mixin over a loader: the type checker sees the loader it is mixed into.
+if TYPE_CHECKING:
+    _LoaderBase = yaml.SafeLoader
+else:
+    _LoaderBase = object
+
+
+class _Guards(_LoaderBase):
     """Alias and depth guards while composing, and constructors that remember lines."""
 
     def _init_guards(self):
@@ -144,12 +151,12 @@ class _Loader(_Guards, yaml.SafeLoader):
         self._init_guards()
 
 
-_LOADERS = [_Loader]
-_FastLoader: type = _Loader
+_LOADERS: list[type[_Guards]] = [_Loader]
+_FastLoader: type[_Guards] = _Loader
 if getattr(yaml, "__with_libyaml__", False):
     from yaml._yaml import CParser
 
-    class _FastLoader(_Guards, yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor,
+    class _CLoader(_Guards, yaml.composer.Composer, CParser, yaml.constructor.SafeConstructor,
                       yaml.resolver.Resolver):
         """libyaml scans and parses (about 8x faster); composing stays in Python, so the
         alias and depth guards still see every node."""
@@ -161,7 +168,8 @@ if getattr(yaml, "__with_libyaml__", False):
             yaml.resolver.Resolver.__init__(self)
             self._init_guards()
 
-    _LOADERS.append(_FastLoader)
+    _FastLoader = _CLoader
+    _LOADERS.append(_CLoader)
 
 for _cls in _LOADERS:
     _cls.add_constructor("tag:yaml.org,2002:map", _Guards.construct_located_mapping)

@@ -78,7 +78,13 @@ class SurfaceCompositor:
             else:
                 pygame.display.update(rects)
 
-        return cls(pygame.display.get_surface, present)
+        def surface() -> pygame.Surface:
+            got = pygame.display.get_surface()
+            if got is None:
+                raise pygame.error("the display has no window (set_mode was not called)")
+            return got
+
+        return cls(surface, present)
 
     @classmethod
     def for_window(cls, window: pygame.Window) -> SurfaceCompositor:

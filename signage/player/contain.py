@@ -73,14 +73,6 @@ class Faults:
         except Exception as exc:
             self.report(where, exc)
 
-    def wrap(self, where: str, fn: Callable, *args, **kwargs):
-        """Call ``fn``; on failure report it and return None."""
-        try:
-            return fn(*args, **kwargs)
-        except Exception as exc:
-            self.report(where, exc)
-            return None
-
     def install_thread_hook(self) -> None:
         """Route uncaught exceptions of any thread here (threading.excepthook)."""
 
@@ -134,7 +126,3 @@ class SetAside:
     def succeeded(self, key: Hashable) -> None:
         self._fails.pop(key, None)
         self._until.pop(key, None)
-
-    @property
-    def aside(self) -> int:
-        return len(self._until)

@@ -13,6 +13,7 @@ import logging
 import os
 
 import pygame
+import pygame.freetype
 
 from signage.app.config import Settings
 
@@ -56,7 +57,7 @@ def open_display_window(settings: Settings, fullscreen: bool) -> SurfaceComposit
 
 
 def open_window(settings: Settings, display: int, fullscreen: bool) -> pygame.Window:
-    sizes = pygame.display.get_desktop_sizes() or [tuple(settings.size)]
+    sizes = pygame.display.get_desktop_sizes() or [settings.size]
     if settings.outputs and display >= len(sizes):
         log.warning("display %d not found (%d connected); its window opens on the first",
                     display, len(sizes))
@@ -107,7 +108,8 @@ def _texture_output(settings: Settings, display: int, fullscreen: bool, found: F
 
     window = open_window(settings, display, fullscreen)
     renderer = renderer_for(window, found)
-    biggest = tuple(n or 1 << 16 for n in found.max_texture)  # 0: the driver sets no limit
+    w, h = found.max_texture
+    biggest = (w or 1 << 16, h or 1 << 16)  # 0: the driver sets no limit
     return TextureCompositor(window, renderer, biggest)
 
 

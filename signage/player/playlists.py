@@ -16,7 +16,7 @@ PLAYLIST_CHECK = 1.0  # seconds between looks at the playlist files
 
 
 class PlaylistWatch:
-    def __init__(self, folder: Path, clock: Clock):
+    def __init__(self, folder: Path | None, clock: Clock):
         self.folder = folder
         self.clock = clock
         self.current = playlist_mod.load_dir(folder)

@@ -127,6 +127,7 @@ class Screen:
         view = self.view(now, shared)
         sprites = [ov.sprite(view, now) for ov in self.overlays]
         damage, out.news = self._damage(sprites, out.news)
+        assert self.page is not None  # a slide was begun above
         layers = self.change.layers(now) if self.change else [Layer(self.page)]
         layers += [s.layer for s in sprites if s is not None]
         self.compositor.compose(layers, damage)
@@ -140,8 +141,10 @@ class Screen:
         return out
 
     def view(self, now: float, shared: Shared) -> View:
-        theme = get_theme(self.shown.theme or self.settings.theme)
-        return View(self.shown, self.on, theme, self.logical_size, self.settings.rotation,
+        shown = self.shown
+        assert shown is not None  # frame() begins a slide before it asks for the view
+        theme = get_theme(shown.theme or self.settings.theme)
+        return View(shown, self.on, theme, self.logical_size, self.settings.rotation,
                     self.settings, self.fonts, shared)
 
     def _damage(self, sprites: list[Sprite | None], news: bool) -> tuple[list[pygame.Rect] | None, bool]:
@@ -149,7 +152,8 @@ class Screen:
         now_drawn = [None if s is None else (s.key, s.layer.rect) for s in sprites]
         before = self._sprites if len(self._sprites) == len(sprites) else [None] * len(sprites)
         self._sprites = now_drawn
-        damage = [self.change.area] if self.change is not None else []
+        # (a change of the whole panel, area None, presents all of it below)
+        damage = [self.change.area] if self.change is not None and self.change.area is not None else []
         for overlay, old, new in zip(self.overlays, before, now_drawn, strict=True):
             if old == new:
                 continue

@@ -37,7 +37,8 @@ class TextureCompositor:
 
     @property
     def size(self) -> tuple[int, int]:
-        return tuple(self.window.size)
+        w, h = self.window.size
+        return w, h
 
     def compose(self, layers: Sequence[Layer], damage: Sequence[pygame.Rect] | None) -> None:
         if damage is not None and not damage:

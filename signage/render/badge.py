@@ -22,7 +22,6 @@ from .themes import RGB, Theme
 
 AMBER: RGB = (255, 196, 0)
 INK: RGB = (20, 20, 20)
-CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 
 
 def badge_state(problems: Collection[Problem], stale_sources: Collection[str]) -> tuple[int, bool] | None:

@@ -282,16 +282,6 @@ class Fonts:
     def width(self, text: str, size: int, bold: bool = False) -> float:
         return sum(self.advance(ch, size, bold) for ch in text)
 
-    @functools.lru_cache(maxsize=256)  # noqa: B019 - Fonts lives as long as the process
-    def vmetrics(self, size: int, bold: bool = False) -> tuple[int, int]:
-        """(ascent, descent) in pixels for ``size``; descent is positive."""
-        font = self.font(bold)
-        return font.get_sized_ascender(size), -font.get_sized_descender(size)
-
-    def line_height(self, size: int, bold: bool = False) -> int:
-        asc, desc = self.vmetrics(size, bold)
-        return asc + desc
-
     def missing(self, text: str) -> set[str]:
         """Characters of ``text`` that no font can draw (they are left out)."""
         return self.glyphs.missing(text)

@@ -21,7 +21,7 @@ from signage.kinds import registry as kinds
 from . import qr
 from .fonts import Fonts
 from .geometry import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen, footer_height, header_height
-from .text import break_lines, fit, fit_single, truncate
+from .text import fit, fit_single, truncate
 from .themes import Theme
 
 log = logging.getLogger(__name__)
@@ -209,167 +209,211 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
     description), each shrinking to the size floor before wrapping, and left
     out when there is no room for it.
     """
-    pen = _Pen(fonts)
-    inner = rect.inset(m.sp(34))
-    gap = m.sp(10)
+    card = _Card(listing, rect, m, theme, fonts)
     ops: list[Op] = [Box(rect, theme.card_bg, radius=m.sp(theme.radius * 1080), border=max(2, m.sp(3)),
                          border_color=theme.card_edge, role="card")]
-    wb = lambda t, s: fonts.width(t, s, True)  # noqa: E731
-    wr = lambda t, s: fonts.width(t, s, False)  # noqa: E731
-    min_text, min_big = m.min_text, m.min_big
+    flow, bottom, y, floor_y = card.main_blocks()
+    # The contact line above the phone, when there is room.
+    if bottom:
+        contact = card.contact_line(bottom[0].top)
+        if contact.top >= y:
+            bottom.insert(0, contact)
+            floor_y = contact.top - card.gap
+    flow += card.optional_lines(flow, y, floor_y)
+    ops += [*flow, *bottom]
+    if card.qr_op:
+        ops.append(card.qr_op)
+    if card.image_op:
+        ops.append(card.image_op)
+    return ops
 
-    # The QR code, bottom right, as large as the card allows, whole pixels per module.
-    qr_op = None
-    target = qr_target(listing)
-    if target:
+
+class _Card:
+    """One card's layout: the room it has and the steps that fill it."""
+
+    def __init__(self, listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: Fonts):
+        self.listing, self.m, self.theme, self.fonts = listing, m, theme, fonts
+        self.pen = _Pen(fonts)
+        self.inner = inner = rect.inset(m.sp(34))
+        self.gap = m.sp(10)
+        self.qr_op = self._qr()
+        qr_top = self.qr_op.y if self.qr_op else inner.bottom
+        self.left_w = inner.w - (self.qr_op.side + m.sp(24) if self.qr_op else 0)
+        # Zones on the right that text must keep clear of: (top, bottom, width left beside it).
+        self.zones = [(qr_top - self.gap, inner.bottom, self.left_w)]
+        self.image_op = self._picture(qr_top)
+        # The settlement badge beside the pay (or under it).
+        self.bsize = max(m.min_text, m.px(50))
+        self.bpad = m.sp(16)
+        self.bh = self.pen.line(self.bsize) + m.sp(4)
+        settle = listing.settlement
+        self.badge = theme.badges.get(settle.kind) if settle else None
+        self.badge_w = round(self.wb(settle.zh, self.bsize)) + 2 * self.bpad if settle else 0
+
+    def wb(self, text: str, size: int) -> float:
+        return self.fonts.width(text, size, True)
+
+    def wr(self, text: str, size: int) -> float:
+        return self.fonts.width(text, size, False)
+
+    def _qr(self) -> Qr | None:
+        """The QR code, bottom right, as large as the card allows, whole pixels per module."""
+        target = qr_target(self.listing)
+        if not target:
+            return None
+        m, inner = self.m, self.inner
         room = min(round(min(m.width, m.height) * 0.22), inner.h * 3 // 5, inner.w * 2 // 5)
         px = qr.module_px(target, room)
         side = px * qr.side_modules(target)
         if px >= max(3, m.sp(4)):
-            qr_op = Qr(target, inner.right - side, inner.bottom - side, px, side)
-    qr_top = qr_op.y if qr_op else inner.bottom
-    left_w = inner.w - (qr_op.side + m.sp(24) if qr_op else 0)
-    # Zones on the right that text must keep clear of: (top, bottom, width left beside it).
-    zones = [(qr_top - gap, inner.bottom, left_w)]
+            return Qr(target, inner.right - side, inner.bottom - side, px, side)
+        return None
 
-    # The listing's picture, top right, when the card is wide and tall enough for it.
-    image_op = None
-    if listing.image and inner.w >= m.sp(640):
+    def _picture(self, qr_top: int) -> Image | None:
+        """The listing's picture, top right, when the card is wide and tall enough for it."""
+        m, inner, listing = self.m, self.inner, self.listing
+        if not listing.image or inner.w < m.sp(640):
+            return None
         iw = inner.w * 3 // 10
-        ih = min(iw * 3 // 4, qr_top - 2 * gap - inner.y)
-        if ih >= m.sp(160):
-            image_op = Image(listing.image, Rect(inner.right - iw, inner.y, iw, ih), role="picture",
-                             version=listing.image_version)
-            zones.append((inner.y, inner.y + ih + gap, inner.w - iw - m.sp(24)))
+        ih = min(iw * 3 // 4, qr_top - 2 * self.gap - inner.y)
+        if ih < m.sp(160):
+            return None
+        self.zones.append((inner.y, inner.y + ih + self.gap, inner.w - iw - m.sp(24)))
+        return Image(listing.image, Rect(inner.right - iw, inner.y, iw, ih), role="picture",
+                     version=listing.image_version)
 
-    def width_at(top: int, height: int) -> int:
+    def width_at(self, top: int, height: int) -> int:
         """The usable width for a block at ``top``: narrower beside the QR code or picture."""
-        return min([inner.w] + [w for y0, y1, w in zones if top < y1 and top + height > y0])
+        return min([self.inner.w] + [w for y0, y1, w in self.zones if top < y1 and top + height > y0])
 
-    # The phone number: bottom left, whole, never cut.
-    def phone_block(largest: int) -> list[Text]:
-        if not listing.phone:
+    def main_blocks(self) -> tuple[list[Op], list[Text], int, int]:
+        """(title and pay, the phone, where the title and pay end, where the phone begins):
+        the largest first; then one title line; then the size floors."""
+        m, inner, gap = self.m, self.inner, self.gap
+        for title_lines, compact, phone_size in ((2, False, m.px(76)), (1, False, m.px(76)),
+                                                 (1, True, m.px(60)), (1, True, m.min_text)):
+            bottom = self.phone_block(phone_size)
+            floor_y = bottom[0].top - gap if bottom else inner.bottom
+            flow, y = self.top_block(title_lines, compact)
+            if y <= floor_y:
+                return flow, bottom, y, floor_y
+        # a card too small for its content: title and phone only, never overlapping
+        title = [op for op in flow if isinstance(op, Text) and op.role == "title"][:1]
+        y = title[0].bottom + gap if title else inner.y
+        return [*title], bottom, y, floor_y
+
+    def phone_block(self, largest: int) -> list[Text]:
+        """The phone number: bottom left, whole, never cut."""
+        if not self.listing.phone:
             return []
-        phone = listing.phone_display
-        size = fit_single(phone, left_w, max(min_text, largest), min_text, wb) or min_text
-        return [pen.text(phone, inner.x, inner.bottom - pen.line(size), size, theme.phone, True, "phone")]
+        min_text = self.m.min_text
+        phone = self.listing.phone_display
+        size = fit_single(phone, self.left_w, max(min_text, largest), min_text, self.wb) or min_text
+        return [self.pen.text(phone, self.inner.x, self.inner.bottom - self.pen.line(size), size,
+                              self.theme.phone, True, "phone")]
 
-    # Title and pay, with the settlement badge beside the pay (or under it).
-    pay_text = listing.pay_display
-    bsize = max(min_text, m.px(50))
-    bpad = m.sp(16)
-    bh = pen.line(bsize) + m.sp(4)
-    settle = listing.settlement
-    badge = theme.badges.get(settle.kind) if settle else None
-    badge_w = round(wb(settle.zh, bsize)) + 2 * bpad if settle else 0
-
-    def top_block(title_lines: int, compact: bool) -> tuple[list[Op], int]:
+    def top_block(self, title_lines: int, compact: bool) -> tuple[list[Op], int]:
+        """Title and pay (and the badge), and where they end."""
+        m, inner, pen, theme, min_big = self.m, self.inner, self.pen, self.theme, self.m.min_big
         y = inner.y
         out: list[Op] = []
         tsize = min_big if compact else max(min_big, m.px(92))
-        f = fit(listing.title, inner.w, title_lines, tsize, min_big, wb)
-        narrow = width_at(inner.y, len(f.lines) * pen.line(f.size))
+        f = fit(self.listing.title, inner.w, title_lines, tsize, min_big, self.wb)
+        narrow = self.width_at(inner.y, len(f.lines) * pen.line(f.size))
         if narrow < inner.w:
-            f = fit(listing.title, narrow, title_lines, tsize, min_big, wb)
+            f = fit(self.listing.title, narrow, title_lines, tsize, min_big, self.wb)
         for line in f.lines:
             out.append(pen.text(line, inner.x, y, f.size, theme.title, True, "title"))
             y += pen.line(f.size)
-        y += gap
+        y += self.gap
+        pay_text = self.listing.pay_display
         pay_max = min_big if compact else max(min_big, m.px(84))
-        avail = width_at(y, pen.line(pay_max))
-        beside = avail - badge_w - m.sp(24) if badge else avail
-        psize = fit_single(pay_text, beside, pay_max, min_big, wb)
+        avail = self.width_at(y, pen.line(pay_max))
+        beside = avail - self.badge_w - m.sp(24) if self.badge else avail
+        psize = fit_single(pay_text, beside, pay_max, min_big, self.wb)
         below = psize is None
-        if below:
-            psize = fit_single(pay_text, avail, pay_max, min_big, wb) or min_big
-        text = truncate(pay_text, avail, psize, wb)
+        if psize is None:
+            psize = fit_single(pay_text, avail, pay_max, min_big, self.wb) or min_big
+        text = truncate(pay_text, avail, psize, self.wb)
         pay_op = pen.text(text, inner.x, y, psize, theme.pay, True, "pay")
         out.append(pay_op)
         y += pen.line(psize)
-        if badge is not None and settle is not None:
-            if below:
-                bx, by = inner.x, y + gap
-                y = by + bh
-            else:
-                bx = inner.x + pay_op.width + m.sp(24)
-                by = pay_op.top + (pay_op.bottom - pay_op.top - bh) // 2
-            out.append(Box(Rect(bx, by, badge_w, bh), badge.bg, radius=bh // 4, role="badge"))
-            out.append(pen.text(settle.zh, bx + bpad, by + m.sp(2), bsize, badge.fg, True, "badge-text"))
-            # "招4人" after the badge, when the row has room for it.
-            if listing.headcount:
-                wanted = f"招{listing.headcount}人"
-                hx = bx + badge_w + m.sp(20)
-                if hx + wb(wanted, bsize) <= inner.x + width_at(by, bh):
-                    out.append(pen.text(wanted, hx, by + m.sp(2), bsize, theme.label, True, "headcount"))
-        return out, y + gap
+        y = self._badge(out, pay_op, below, y)
+        return out, y + self.gap
 
-    # Largest first; then one title line; then the size floors.
-    for title_lines, compact, phone_size in ((2, False, m.px(76)), (1, False, m.px(76)),
-                                             (1, True, m.px(60)), (1, True, min_text)):
-        bottom = phone_block(phone_size)
-        floor_y = bottom[0].top - gap if bottom else inner.bottom
-        flow, y = top_block(title_lines, compact)
-        if y <= floor_y:
-            break
-    else:  # a card too small for its content: title and phone only, never overlapping
-        flow = [op for op in flow if isinstance(op, Text) and op.role == "title"][:1]
-        y = flow[0].bottom + gap if flow else inner.y
+    def _badge(self, out: list[Op], pay_op: Text, below: bool, y: int) -> int:
+        """The settlement badge beside the pay (or under it, then the block ends lower),
+        and "招4人" after it when the row has room."""
+        settle, badge = self.listing.settlement, self.badge
+        if badge is None or settle is None:
+            return y
+        m, pen, bh = self.m, self.pen, self.bh
+        if below:
+            bx, by = self.inner.x, y + self.gap
+            y = by + bh
+        else:
+            bx = self.inner.x + pay_op.width + m.sp(24)
+            by = pay_op.top + (pay_op.bottom - pay_op.top - bh) // 2
+        out.append(Box(Rect(bx, by, self.badge_w, bh), badge.bg, radius=bh // 4, role="badge"))
+        out.append(pen.text(settle.zh, bx + self.bpad, by + m.sp(2), self.bsize, badge.fg, True,
+                            "badge-text"))
+        if self.listing.headcount:
+            wanted = f"招{self.listing.headcount}人"
+            hx = bx + self.badge_w + m.sp(20)
+            if hx + self.wb(wanted, self.bsize) <= self.inner.x + self.width_at(by, bh):
+                out.append(pen.text(wanted, hx, by + m.sp(2), self.bsize, self.theme.label, True,
+                                    "headcount"))
+        return y
 
-    # The contact line above the phone, when there is room.
-    if bottom:
-        lsize = max(min_text, m.px(40))
-        label = truncate("电话" + (f"  {listing.contact}" if listing.contact else ""), left_w, lsize, wr)
-        top = bottom[0].top - pen.line(lsize)
-        if top >= y:
-            bottom.insert(0, pen.text(label, inner.x, top, lsize, theme.label, False, "contact"))
-            floor_y = top - gap
+    def contact_line(self, phone_top: int) -> Text:
+        """电话 and the contact's name, just above the phone number."""
+        lsize = max(self.m.min_text, self.m.px(40))
+        contact = self.listing.contact
+        label = truncate("电话" + (f"  {contact}" if contact else ""), self.left_w, lsize, self.wr)
+        top = phone_top - self.pen.line(lsize)
+        return self.pen.text(label, self.inner.x, top, lsize, self.theme.label, False, "contact")
 
-    # Optional lines, in order of importance, all at one size: the largest at which every one
-    # fits whole (large print for older readers; shrinking within limits before anything is
-    # dropped), else the smallest, leaving out the least important lines that do not fit.
-    counted = any(isinstance(op, Text) and op.role == "headcount" for op in flow)
-    headcount = f"{listing.headcount}人" if listing.headcount and not counted else ""
-    lines = [("", listing.employer, "employer", 2), ("地点", listing.place, "place", 2),
-             ("时间", listing.hours, "hours", 2), ("招聘", headcount, "headcount", 1), ("要求", "；".join(listing.requirements), "requirements", 2),
-             ("说明", listing.description, "description", 2)]
-    lines = [x for x in lines if x[1]]
-
-    def place_lines(size: int) -> tuple[list[Op], bool]:
-        """The optional lines at ``size``; and whether every one of them fitted whole."""
+    def optional_lines(self, flow: list[Op], y: int, floor_y: int) -> list[Op]:
+        """Optional lines, in order of importance, all at one size: the largest at which every
+        one fits whole (large print for older readers; shrinking within limits before anything
+        is dropped), else the smallest, leaving out the least important lines that do not fit."""
+        listing, m = self.listing, self.m
+        counted = any(isinstance(op, Text) and op.role == "headcount" for op in flow)
+        headcount = f"{listing.headcount}人" if listing.headcount and not counted else ""
+        lines = [("", listing.employer, "employer", 2), ("地点", listing.place, "place", 2),
+                 ("时间", listing.hours, "hours", 2), ("招聘", headcount, "headcount", 1),
+                 ("要求", "；".join(listing.requirements), "requirements", 2),
+                 ("说明", listing.description, "description", 2)]
+        lines = [x for x in lines if x[1]]
+        sizes = sorted({max(m.min_text, m.px(44 * k)) for k in (1.25, 1.12, 1.0, 0.94, 0.88)},
+                       reverse=True)
         placed: list[Op] = []
-        top, whole = y, True
+        for size in sizes:
+            placed, whole = self._place_lines(lines, size, y, floor_y)
+            if whole:
+                break
+        return placed
+
+    def _place_lines(self, lines: list[tuple[str, str, str, int]], size: int, top: int,
+                     floor_y: int) -> tuple[list[Op], bool]:
+        """The optional lines at ``size`` from ``top``; and whether every one of them fitted whole."""
+        placed: list[Op] = []
+        whole = True
         for label, value, role, max_lines in lines:
             text = f"{label}：{value}" if label else value
             for allowed in range(max_lines, 0, -1):
-                w = width_at(top, pen.line(size) * allowed)
-                f = fit(text, w, allowed, size, size, wr)
-                height = len(f.lines) * pen.line(f.size)
-                if top + height <= floor_y and width_at(top, height) >= w:
+                w = self.width_at(top, self.pen.line(size) * allowed)
+                f = fit(text, w, allowed, size, size, self.wr)
+                height = len(f.lines) * self.pen.line(f.size)
+                if top + height <= floor_y and self.width_at(top, height) >= w:
                     for line in f.lines:
-                        placed.append(pen.text(line, inner.x, top, f.size,
-                                               theme.text if label else theme.label, False, role))
-                        top += pen.line(f.size)
-                    top += gap // 2
+                        placed.append(self.pen.text(line, self.inner.x, top, f.size,
+                                                    self.theme.text if label else self.theme.label,
+                                                    False, role))
+                        top += self.pen.line(f.size)
+                    top += self.gap // 2
                     whole = whole and not f.truncated
                     break
             else:
                 whole = False
         return placed, whole
-
-    sizes = sorted({max(min_text, m.px(44 * k)) for k in (1.25, 1.12, 1.0, 0.94, 0.88)}, reverse=True)
-    for size in sizes:
-        placed, whole = place_lines(size)
-        if whole:
-            break
-    flow += placed
-
-    ops += flow + bottom
-    if qr_op:
-        ops.append(qr_op)
-    if image_op:
-        ops.append(image_op)
-    return ops
-
-
-def text_lines(text: str, width: int, size: int, fonts: Fonts) -> list[str]:
-    return break_lines(text, width, size, fonts.width)

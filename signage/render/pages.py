@@ -82,9 +82,6 @@ class PageCache:
         self._evict()
         return page
 
-    def has(self, slide: Slide) -> bool:
-        return slide in self._pages
-
     def clear(self) -> None:
         self._pages.clear()
 

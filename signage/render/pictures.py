@@ -21,7 +21,7 @@ from collections import OrderedDict
 import pygame
 from PIL import Image, ImageOps
 
-from signage.core.model import Listing, Poster, SourceResult
+from signage.core.model import Poster, SourceResult
 from signage.parse import images
 
 log = logging.getLogger(__name__)
@@ -43,10 +43,10 @@ def decode(path: str, box: tuple[int, int]) -> pygame.Surface:
                 if im.width * im.height > images.MAX_PIXELS:
                     raise images.Refused("图片太大，没有显示", "the image is too large; not shown")
                 im.draft("RGB", _fit(im.size, box))  # JPEG: decode at 1/2, 1/4, 1/8 scale
-                im = ImageOps.exif_transpose(im)
-                im.thumbnail(box, Image.Resampling.LANCZOS)
-                im = im.convert("RGBA")
-                return pygame.image.frombytes(im.tobytes(), im.size, "RGBA").copy()
+                upright = ImageOps.exif_transpose(im)
+                upright.thumbnail(box, Image.Resampling.LANCZOS)
+                rgba = upright.convert("RGBA")
+                return pygame.image.frombytes(rgba.tobytes(), rgba.size, "RGBA").copy()
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
             raise images.Refused("图片已损坏，没有显示", f"the picture cannot be decoded: {exc}") from exc
 
@@ -107,13 +107,14 @@ def named_by(results: tuple[SourceResult, ...] | list[SourceResult]) -> list[tup
     """(path, version) of every picture the results would draw."""
     out: list[tuple[str, str]] = []
     for result in results:
-        out += [(x.image, x.image_version) for x in result.listings if _local(x)]
+        out += [(x.image, x.image_version) for x in result.listings
+                if x.image and _local(x.image)]
         out += [(p.image, p.version) for p in result.posters if isinstance(p, Poster)]
     return out
 
 
-def _local(listing: Listing) -> bool:
-    return bool(listing.image) and "://" not in listing.image
+def _local(image: str) -> bool:
+    return "://" not in image
 
 
 def warm(results) -> None:

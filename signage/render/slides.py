@@ -134,9 +134,12 @@ def with_qr(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, caption: str =
             x, y = inner.x + (inner.w - side) // 2, inner.bottom - block_h
         else:
             x, y = inner.right - side, inner.y + (inner.h - block_h) // 2
-        code = (Qr(slide.qr, x, y, px, side) if slide.qr
-                else Image(slide.poster.image, Rect(x, y, side, side), role="qr-image",
-                      version=slide.poster.version))
+        if slide.qr:
+            code = Qr(slide.qr, x, y, px, side)
+        else:
+            assert slide.poster is not None  # a side is found only for a code or a picture
+            code = Image(slide.poster.image, Rect(x, y, side, side), role="qr-image",
+                         version=slide.poster.version)
         ops.append(code)
         cw = pen.fonts.width(caption, csize, True)
         ops.append(pen.text(caption, x + round((side - cw) / 2), y + side + m.sp(12), csize,

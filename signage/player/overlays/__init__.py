@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from signage.app.config import Settings
     from signage.core.model import Slide, Snapshot
     from signage.core.schedule import OnScreen
-    from signage.parse.playlists import PlaylistSet
+    from signage.parse.playlists import Playlists
     from signage.render.fonts import Fonts
     from signage.render.themes import Theme
 
@@ -35,7 +35,7 @@ class Shared:
     """What every screen of the box shares at an instant."""
 
     snapshot: Snapshot
-    playlists: PlaylistSet
+    playlists: Playlists
     step: int = 0
     badge: tuple[int, bool] | None = None  # (files with errors, stale) when staff should look
 

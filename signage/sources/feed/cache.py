@@ -140,7 +140,9 @@ class ImageCache:
         problem = images.header_problem(data)
         if problem is not None:
             raise ValueError(problem.en)
-        p = self.path_for(url, images.suffix_for(images.image_kind(data)))
+        kind = images.image_kind(data)
+        assert kind is not None  # header_problem refuses what is not a PNG or a JPEG
+        p = self.path_for(url, images.suffix_for(kind))
         write_atomic(p, data)
         return str(p)
 

@@ -192,12 +192,7 @@ def salary(value: Any) -> tuple[Any, str]:
     inner = value.get("value", value)
     unit = value.get("unitText")
     if isinstance(inner, dict):
-        unit = inner.get("unitText", unit)
-        low = _number(inner.get("minValue"))
-        high = _number(inner.get("maxValue"))
-        single = _number(inner.get("value"))
-        if single is not None and low is None:
-            low = single
+        low, high, unit = _quantity(inner, unit)
     else:
         single = _number(inner)
         if single is None and isinstance(inner, str):  # "3000-4500" or "3000-4500元/月"
@@ -206,14 +201,29 @@ def salary(value: Any) -> tuple[Any, str]:
         low, high = single, None
     if low is None and high is None:
         return None, currency
+    return _pay_value(low, high, unit), currency
+
+
+def _quantity(value: dict, unit: Any) -> tuple[float | None, float | None, Any]:
+    """A QuantitativeValue -> (low, high, unit): ``value`` stands for a missing minValue."""
+    low = _number(value.get("minValue"))
+    high = _number(value.get("maxValue"))
+    single = _number(value.get("value"))
+    if single is not None and low is None:
+        low = single
+    return low, high, value.get("unitText", unit)
+
+
+def _pay_value(low: float | None, high: float | None, unit: Any) -> Any:
+    """What our ``pay`` field takes: ``{min, max, unit}``, or text when the unit is none of ours."""
     unit_word = UNITS.get(str(unit or "MONTH").strip().upper())
     if unit_word is None:  # 件, 天...: parse_pay reads it from text, else it is shown as written
         amount = "-".join(_num_text(v) for v in (low, high) if v is not None)
-        return f"{amount}元/{unit}", currency
+        return f"{amount}元/{unit}"
     pay: dict[str, Any] = {"min": low if low is not None else high, "unit": unit_word}
     if high is not None and low is not None:
         pay["max"] = high
-    return pay, currency
+    return pay
 
 
 def _address(value: Any) -> str:

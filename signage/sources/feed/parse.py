@@ -218,15 +218,15 @@ def _absolute_image(listing: Listing, base_url: str) -> Listing:
 
 def with_local_images(result: SourceResult, local: Callable[[str], str | None]) -> SourceResult:
     """Image URLs replaced by their downloaded files (``local(url)``), or dropped when not there yet."""
-    listings = tuple(_local_picture(x, local) if x.image and "://" in x.image else x
+    listings = tuple(_local_picture(x, x.image, local) if x.image and "://" in x.image else x
                      for x in result.listings)
     return dataclasses.replace(result, listings=listings)
 
 
-def _local_picture(listing: Listing, local: Callable[[str], str | None]) -> Listing:
-    """The listing with its downloaded picture, vetted like any picture (a copy cached before
-    the pixel cap existed is refused here), or without a picture."""
-    path = local(listing.image)
+def _local_picture(listing: Listing, url: str, local: Callable[[str], str | None]) -> Listing:
+    """The listing with its downloaded picture (from ``url``, its image), vetted like any picture
+    (a copy cached before the pixel cap existed is refused here), or without a picture."""
+    path = local(url)
     if path is None:
         return dataclasses.replace(listing, image=None)
     try:

@@ -222,9 +222,32 @@ def _fetch(session: requests.Session, url: str, headers: dict | None, connect_ti
             raise FetchError(f"no complete answer within {deadline:g} s")
         return left
 
+    resp = _get(session, url, headers, (connect_timeout, min(read_timeout, remaining())))
     try:
-        resp = session.get(url, headers=headers, stream=True,
-                           timeout=(connect_timeout, min(read_timeout, remaining())))
+        if resp.status_code == 304:
+            return Fetched(304)
+        if resp.status_code != 200:
+            raise FetchError(f"the server answered HTTP {resp.status_code} {resp.reason or ''}".strip())
+        body = _read_body(resp, max_bytes, remaining)
+        return Fetched(200, body, resp.headers.get("ETag"),
+                       resp.headers.get("Last-Modified"), resp.headers.get("Content-Type", ""))
+    except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
+        raise FetchError("the server stopped sending in the middle of its answer") from None
+    except (urllib3.exceptions.ProtocolError, http.client.HTTPException, ConnectionError):
+        raise FetchError("the answer was cut off before its end") from None
+    except urllib3.exceptions.DecodeError:
+        raise FetchError("the compressed answer could not be decompressed") from None
+    except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
+        raise FetchError(f"reading the answer failed ({type(exc).__name__})") from None
+    finally:
+        resp.close()
+
+
+def _get(session: requests.Session, url: str, headers: dict | None,
+         timeout: tuple[float, float]) -> requests.Response:
+    """The response, its body not read yet; each way a request fails said in plain words."""
+    try:
+        return session.get(url, headers=headers, stream=True, timeout=timeout)
     except requests.TooManyRedirects:
         raise FetchError(f"more than {session.max_redirects} redirects") from None
     except requests.exceptions.InvalidSchema:
@@ -239,38 +262,26 @@ def _fetch(session: requests.Session, url: str, headers: dict | None, connect_ti
         raise FetchError("could not connect to the server") from None
     except requests.RequestException as exc:
         raise FetchError(f"request failed ({type(exc).__name__})") from None
-    try:
-        if resp.status_code == 304:
-            return Fetched(304)
-        if resp.status_code != 200:
-            raise FetchError(f"the server answered HTTP {resp.status_code} {resp.reason or ''}".strip())
-        declared = resp.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > max_bytes and not resp.headers.get("Content-Encoding"):
+
+
+def _read_body(resp: requests.Response, max_bytes: int, remaining: Callable[[], float]) -> bytes:
+    """The whole body, decompressed, refused past ``max_bytes`` or the deadline."""
+    declared = resp.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes and not resp.headers.get("Content-Encoding"):
+        raise FetchError(f"the answer is larger than {max_bytes} bytes")
+    chunks, total = [], 0
+    raw = resp.raw
+    read = getattr(raw, "read1", None) or raw.read  # read1: return as soon as some bytes came
+    while True:
+        remaining()
+        chunk = read(CHUNK, decode_content=True)
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > max_bytes:
             raise FetchError(f"the answer is larger than {max_bytes} bytes")
-        chunks, total = [], 0
-        raw = resp.raw
-        read = getattr(raw, "read1", None) or raw.read  # read1: return as soon as some bytes came
-        while True:
-            remaining()
-            chunk = read(CHUNK, decode_content=True)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > max_bytes:
-                raise FetchError(f"the answer is larger than {max_bytes} bytes")
-            chunks.append(chunk)
-        return Fetched(200, b"".join(chunks), resp.headers.get("ETag"),
-                       resp.headers.get("Last-Modified"), resp.headers.get("Content-Type", ""))
-    except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
-        raise FetchError("the server stopped sending in the middle of its answer") from None
-    except (urllib3.exceptions.ProtocolError, http.client.HTTPException, ConnectionError):
-        raise FetchError("the answer was cut off before its end") from None
-    except urllib3.exceptions.DecodeError:
-        raise FetchError("the compressed answer could not be decompressed") from None
-    except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
-        raise FetchError(f"reading the answer failed ({type(exc).__name__})") from None
-    finally:
-        resp.close()
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 # ------------------------------------------------------------------ state for /status

@@ -35,12 +35,12 @@ def vet_pictures(result: SourceResult, root: str | Path) -> SourceResult:
         return result
     listings, problems = [], []
     for listing in result.listings:
-        if listing.image:
+        if image := listing.image:
             try:
-                picture = vet(listing.image, inside=root)
+                picture = vet(image, inside=root)
                 listing = replace(listing, image=picture.path, image_version=picture.version)
             except Refused as refused:
-                name = os.path.basename(listing.image)
+                name = os.path.basename(image)
                 problems.append(Problem(
                     listing.origin, f"“{listing.title}”的图片（图片：{name}）没有显示：{refused.zh}",
                     f"{_PICTURE_OF}{name}) of '{listing.title}' not shown: {refused.en}",

@@ -71,31 +71,39 @@ def report_text(results: Mapping[str, SourceResult], stale: Collection[str] = ()
     lines = ["招聘文件问题报告 / Problems in the listing files", ""]
     if now is not None:
         lines += [f"更新时间 / Updated: {now:%Y-%m-%d %H:%M:%S}", ""]
-    warned = len(bad) - len(errors)
-    counts_zh = "，".join(x for x in (f"{len(errors)} 个文件有错误" if errors else "",
+    lines += _summary(len(errors), len(bad) - len(errors))
+    for key in sorted(bad):
+        lines += _file_section(key, bad[key], key in stale, key in errors)
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _summary(errors: int, warned: int) -> list[str]:
+    """How many files have errors and warnings, and what happens when they are fixed."""
+    counts_zh = "，".join(x for x in (f"{errors} 个文件有错误" if errors else "",
                                       f"{warned} 个文件有提醒" if warned else "") if x)
-    counts_en = ", ".join(x for x in (f"{len(errors)} file(s) with errors" if errors else "",
+    counts_en = ", ".join(x for x in (f"{errors} file(s) with errors" if errors else "",
                                       f"{warned} file(s) with warnings" if warned else "") if x)
-    lines += [
+    return [
         f"有 {counts_zh}。改好并保存后，屏幕和这份报告会自动更新；全部改好后，这份报告会自动删除。",
         f"{counts_en}. Fix and save: the screens and this report update by themselves; "
         "the report is deleted when all is well.",
         "",
     ]
-    for key in sorted(bad):
-        result = bad[key]
-        lines.append("=" * 60)
-        lines.append(f"文件 / File: {key}")
-        if key in stale:
-            lines.append("  屏幕上继续显示这个文件上次正确的内容，改好后才会换成新内容。")
-            lines.append("  The screens keep showing this file's last good content until it is fixed.")
-        elif not result.ok or key in errors and not result.listings and not result.posters:
-            lines.append("  这个文件的内容现在没有显示在屏幕上。")
-            lines.append("  Nothing from this file is on the screens now.")
-        for problem in sorted(result.problems, key=_order):
-            lines += ["  " + line for line in problem_lines(problem)]
-        lines.append("")
-    return "\r\n".join(lines) + "\r\n"
+
+
+def _file_section(key: str, result: SourceResult, stale: bool, has_errors: bool) -> list[str]:
+    """One file's part of the report: what the screens show of it, then its problems."""
+    lines = ["=" * 60, f"文件 / File: {key}"]
+    if stale:
+        lines.append("  屏幕上继续显示这个文件上次正确的内容，改好后才会换成新内容。")
+        lines.append("  The screens keep showing this file's last good content until it is fixed.")
+    elif not result.ok or has_errors and not result.listings and not result.posters:
+        lines.append("  这个文件的内容现在没有显示在屏幕上。")
+        lines.append("  Nothing from this file is on the screens now.")
+    for problem in sorted(result.problems, key=_order):
+        lines += ["  " + line for line in problem_lines(problem)]
+    lines.append("")
+    return lines
 
 
 def with_duplicates(results: Mapping[str, SourceResult],

@@ -12,11 +12,14 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from signage.core.model import Listing, Location, Problem, Severity, SourceResult
 from signage.parse.normalise import FIELD_ZH, canonical_field, listing_from_mapping, suggest_field
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 20_000
@@ -72,27 +75,17 @@ def rows_to_result(key: str, rows: Iterable[Row], source: str | None = None,
                      zip(list(upper) + [None] * (len(cells) - len(upper)), cells, strict=False)]
             header_line = line
             continue
-        mapping: dict[str, Any] = {}
-        columns: dict[str, int] = {}
-        for index, name in header.items():
-            value = cells[index] if index < len(cells) else None
-            if _filled(value) and name not in mapping:
-                mapping[name] = _cell_value(value, canonical_field(name))
-                columns[name] = index + 1
+        mapping, columns = _row_mapping(header, cells)
         if all(canonical_field(name) in ("serial", "id") for name in mapping):
             continue  # a numbered row never filled in
-
-        def line_of(name: Any, _line=line, _columns=columns) -> tuple[int, int | None]:
-            return _line, _columns.get(name)
-
-        listing, found = listing_from_mapping(mapping, Location(source, line), f"{scope}#{line}",
-                                              line_of, base_dir)
-        problems.extend(_for_rows(p) for p in found)
+        where = Location(source, line)
+        listing, row_problems = listing_from_mapping(
+            mapping, where, f"{scope}#{line}", _cell_locator(line, columns), base_dir)
+        problems.extend(_for_rows(p) for p in row_problems)
         if listing is not None:
             listings.append(listing)
         else:
-            title = next((str(v) for k, v in mapping.items() if canonical_field(k) == "title"), "")
-            rejected.append((Location(source, line), title))
+            rejected.append((where, _title_of(mapping)))
     if header is None:
         return SourceResult(key, problems=(*problems, Problem(
             Location(source, 1),
@@ -101,11 +94,39 @@ def rows_to_result(key: str, rows: Iterable[Row], source: str | None = None,
             "单位 (employer), 工资 (pay), 电话 (phone)",
         )), ok=False)
     problems[:0] = _header_problems(upper, header, source, header_line)
+    return _table_result(key, Location(source, header_line), listings, rejected, problems)
+
+
+def _table_result(key: str, header_at: Location, listings: list[Listing],
+                  rejected: list[tuple[Location, str]], problems: list[Problem]) -> SourceResult:
+    """The result of a table with a header; a warning when nothing stands under it."""
     if not listings and not rejected and not any(p.severity is Severity.ERROR for p in problems):
-        problems.append(Problem(Location(source, header_line),
+        problems.append(Problem(header_at,
                                 "表头下面没有招聘，表格是空的", "no listings under the header row",
                                 Severity.WARNING))
     return SourceResult(key, tuple(listings), (), tuple(problems), ok=True, rejected=tuple(rejected))
+
+
+def _row_mapping(header: dict[int, str], cells: Sequence[Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    """(header name -> the row's value, header name -> 1-based column) for the filled cells;
+    of two columns with one name the first counts."""
+    mapping: dict[str, Any] = {}
+    columns: dict[str, int] = {}
+    for index, name in header.items():
+        value = cells[index] if index < len(cells) else None
+        if _filled(value) and name not in mapping:
+            mapping[name] = _cell_value(value, canonical_field(name))
+            columns[name] = index + 1
+    return mapping, columns
+
+
+def _cell_locator(line: int, columns: dict[str, int]) -> Callable[[Any], tuple[int, int | None]]:
+    """``field name -> (row, column)`` for the normaliser's problems."""
+    return lambda name: (line, columns.get(name))
+
+
+def _title_of(mapping: dict[str, Any]) -> str:
+    return next((str(v) for k, v in mapping.items() if canonical_field(k) == "title"), "")
 
 
 def _is_lower_header(cells: Sequence[Any]) -> bool:
@@ -224,34 +245,18 @@ def load_xlsx_bytes(data: bytes, key: str, base_dir: str | None = None) -> Sourc
     def refused(zh: str, en: str) -> SourceResult:
         return SourceResult(key, problems=(Problem(Location(key), zh, en),), ok=False)
 
-    not_xlsx = ("这不是有效的 Excel 文件，可能设了密码、改错了扩展名或文件已损坏。"
-                "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿 (*.xlsx)”",
-                "not a valid Excel workbook (password-protected, misnamed or damaged); "
-                "open it and save as 'Excel Workbook (*.xlsx)'")
-    if data.startswith(b"PK"):  # .xlsx: a zip, whose unpacked size is checked before reading
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                unpacked = sum(info.file_size for info in archive.infolist())
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return refused(*not_xlsx)
-        if unpacked > MAX_XLSX_UNPACKED:
-            return refused("这个 Excel 文件解开后太大，已拒绝读取", "the workbook unpacks to too much data; refused")
-    elif not data.startswith(OLE2_MAGIC):  # an old .xls (or an .xlsx named .xls, and back)
-        return refused(*not_xlsx)
+    wrong = _not_a_workbook(data)
+    if wrong is not None:
+        return refused(*wrong)
 
-    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+    from python_calamine import CalamineWorkbook
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # calamine raises several kinds for damaged files
-        return refused(*not_xlsx)
-    results = []
+        return refused(*_NOT_XLSX)
     try:
-        visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
-        for name in visible:
-            rows = list(sheet_rows(book.get_sheet_by_name(name)))
-            if any(_filled(c) for _line, cells in rows for c in cells):  # blank sheets: Sheet2, Sheet3
-                results.append(rows_to_result(key, rows, f"{key} [{name}]", base_dir, name))
+        results = _read_sheets(book, key, base_dir)
     except Exception as exc:
         return refused(f"Excel 文件读到一半出错（{type(exc).__name__}），请重新另存为 .xlsx",
                        f"the workbook could not be read ({exc}); save it again as .xlsx")
@@ -267,6 +272,41 @@ def load_xlsx_bytes(data: bytes, key: str, base_dir: str | None = None) -> Sourc
         for r in results if not r.ok for p in r.problems)
     rejected = tuple(x for r in with_header for x in r.rejected)
     return SourceResult(key, listings, (), problems, ok=True, rejected=rejected)
+
+
+_NOT_XLSX = ("这不是有效的 Excel 文件，可能设了密码、改错了扩展名或文件已损坏。"
+             "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿 (*.xlsx)”",
+             "not a valid Excel workbook (password-protected, misnamed or damaged); "
+             "open it and save as 'Excel Workbook (*.xlsx)'")
+
+
+def _not_a_workbook(data: bytes) -> tuple[str, str] | None:
+    """(zh, en) when ``data`` is no workbook, or an .xlsx that unpacks to too much; else None."""
+    if data.startswith(b"PK"):  # .xlsx: a zip, whose unpacked size is checked before reading
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            return _NOT_XLSX
+        if unpacked > MAX_XLSX_UNPACKED:
+            return ("这个 Excel 文件解开后太大，已拒绝读取", "the workbook unpacks to too much data; refused")
+        return None
+    if not data.startswith(OLE2_MAGIC):  # an old .xls (or an .xlsx named .xls, and back)
+        return _NOT_XLSX
+    return None
+
+
+def _read_sheets(book: CalamineWorkbook, key: str, base_dir: str | None) -> list[SourceResult]:
+    """A result for each visible sheet with anything in it (blank sheets: Sheet2, Sheet3)."""
+    from python_calamine import SheetVisibleEnum
+
+    results = []
+    visible = [m.name for m in book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
+    for name in visible:
+        rows = list(sheet_rows(book.get_sheet_by_name(name)))
+        if any(_filled(c) for _line, cells in rows for c in cells):
+            results.append(rows_to_result(key, rows, f"{key} [{name}]", base_dir, name))
+    return results
 
 
 def sheet_rows(sheet) -> Iterator[Row]:

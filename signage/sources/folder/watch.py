@@ -43,6 +43,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from signage.core.model import Severity, SourceResult
@@ -134,7 +135,7 @@ class FolderWatcher:
         self._settling: dict[str, folder.Signature | None] = {}
         self._deferred: dict[str, float] = {}
         self._report: str | None | object = _UNKNOWN  # what the report file says now
-        self._observer = None
+        self._observer: BaseObserver | None = None
         self._root_missing_logged = False
         # shared with the observer thread, under the lock
         self._cond = threading.Condition()
@@ -447,24 +448,9 @@ class FolderWatcher:
         if not changed and not removed:
             return
         if any(Path(k).suffix.lower() in IMAGE_SUFFIXES for k in (*changed, *removed)):
-            for key, result in list(self._results.items()):  # a picture changed: its listings too
-                if key not in changed and key not in removed and images.names_pictures(result):
-                    changed[key] = self._load(self.root / key, key, folder.signature(self.root / key))
-        for key in removed:
-            self._results.pop(key, None)
-            self._posted.pop(key, None)
-            self._sigs.pop(key, None)
-            self._good.pop(key, None)
-        for key, result in changed.items():
-            self._results[key] = result
-            if not _has_errors(result) or (key not in self._good and result.ok):
-                self._good[key] = result
-        shown = folder.drop_referenced_posters(self._results)
-        out = [shown[k] for k in changed]
-        out += [r for k, r in shown.items()
-                if k not in changed and self._results[k].posters and r != self._posted.get(k)]
-        for r in out:
-            self._posted[r.key] = r
+            self._reread_picture_users(changed, removed)
+        self._remember(changed, removed)
+        out = self._to_post(changed)
         self.batches += 1
         for key in sorted(changed):
             self._log_read(changed[key])
@@ -475,6 +461,34 @@ class FolderWatcher:
         except Exception:
             log.exception("watch: handing the update to the player failed")
         self._refresh_report()
+
+    def _reread_picture_users(self, changed: dict[str, SourceResult], removed: set[str]) -> None:
+        """A picture changed: the files whose listings name pictures are read again too."""
+        for key, result in list(self._results.items()):
+            if key not in changed and key not in removed and images.names_pictures(result):
+                changed[key] = self._load(self.root / key, key, folder.signature(self.root / key))
+
+    def _remember(self, changed: dict[str, SourceResult], removed: set[str]) -> None:
+        for key in removed:
+            self._results.pop(key, None)
+            self._posted.pop(key, None)
+            self._sigs.pop(key, None)
+            self._good.pop(key, None)
+        for key, result in changed.items():
+            self._results[key] = result
+            if not _has_errors(result) or (key not in self._good and result.ok):
+                self._good[key] = result
+
+    def _to_post(self, changed: dict[str, SourceResult]) -> list[SourceResult]:
+        """The changed reads, and the reads whose posters changed with them (a picture that a
+        listing names is no poster of its own), each as the player will show it."""
+        shown = folder.drop_referenced_posters(self._results)
+        out = [shown[k] for k in changed]
+        out += [r for k, r in shown.items()
+                if k not in changed and self._results[k].posters and r != self._posted.get(k)]
+        for r in out:
+            self._posted[r.key] = r
+        return out
 
     @staticmethod
     def _log_read(r: SourceResult) -> None:
