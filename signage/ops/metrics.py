@@ -103,6 +103,9 @@ class Metrics(Hooks):
                                 "When the last frame was drawn (player clock)", registry=r)
         Gauge("signage_resident_memory_bytes", "Resident memory of the player",
               registry=r).set_function(resident_bytes)
+        self.tv_power = Gauge("signage_tv_power", "The TV's power state as last asked over "
+                              "HDMI-CEC and read back (1 for the current state)", ["state"],
+                              registry=r)
         for sev in Severity:
             self.problems.labels(sev.value)
         for result in ("ok", "failed"):
@@ -169,6 +172,10 @@ class Metrics(Hooks):
         for sev in Severity:
             self.problems.labels(sev.value).set(
                 sum(1 for p in snapshot.problems if p.severity is sev))
+
+    def tv_power_state(self, state: str, states: tuple[str, ...]) -> None:
+        for s in states:
+            self.tv_power.labels(s).set(1 if s == state else 0)
 
     def config_reloaded(self, player, ok: bool) -> None:
         self.config_reloads.labels("ok" if ok else "failed").inc()

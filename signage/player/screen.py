@@ -101,11 +101,11 @@ class Screen:
         on = self.on
         if on is not None and key == self._on_key and on.started_at <= now < on.next_change:
             return on
-        on = self._schedule_at(now, shared)
+        on = self.schedule_at(now, shared)
         self._on_key = key
         return on
 
-    def _schedule_at(self, now: float, shared: Shared) -> schedule.OnScreen:
+    def schedule_at(self, now: float, shared: Shared) -> schedule.OnScreen:
         return schedule.at(now, shared.snapshot, self.programme, shared.step,
                            playlists=shared.playlists, screen=self.slot)
 
@@ -230,7 +230,7 @@ class Screen:
             return
         self._prerendered_for = on.next_change
         try:
-            upcoming = self._schedule_at(on.next_change + 0.001, shared)
+            upcoming = self.schedule_at(on.next_change + 0.001, shared)
         except Exception as exc:
             self.faults.report("scheduling the next page", exc)
             return
