@@ -75,8 +75,13 @@ def attach(player, status=None, notifier: Notifier | None = None,
     # HDMI-CEC reaches the TV on the first output; other outputs' TVs are not switched.
     power = TvPower(settings.power)
     power.listeners.append(lambda o: metrics.tv_power_state(o.state, STATES))
-    power.listeners.append(lambda o: o.state == "no_adapter" or logs[0].event(
-        player.clock.time(), tv=o.action, state=o.state, tries=o.tries, error=o.error or None))
+
+    def log_power(o) -> None:  # a box without CEC did nothing to its TV: no line
+        if o.state != "no_adapter":
+            logs[0].event(player.clock.time(), tv=o.action, state=o.state, tries=o.tries,
+                          error=o.error or None)
+
+    power.listeners.append(log_power)
     metrics.tv_power_state(power.state, STATES)
     player.observers.append(power)
     player.extra_state.append(power.section)

@@ -217,7 +217,9 @@ class TvPower(Hooks):
                     return
                 action = later
             outcome = self.cec.apply(action)
-            self._post(lambda _player, o=outcome: self.record(o))
+            post = self._post
+            if post is not None:  # set before the first job is queued
+                post(lambda _player, o=outcome: self.record(o))
 
     def record(self, outcome: Outcome) -> None:
         """On the loop thread: note, log once per kind of trouble, tell the listeners."""

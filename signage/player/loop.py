@@ -208,6 +208,10 @@ class Player:
                     self._sleep(wait)
         finally:
             self.running = False
+            for screen in self.screens:
+                ended = screen.clips.stop_all()
+                if ended is not None:
+                    self.observers.clip_played(self, *ended)
             self.observers.stopped(self)
 
     def _sleep(self, seconds: float) -> None:
@@ -262,6 +266,8 @@ class Player:
             self.alive_at = self.clock.monotonic()  # a screen drew: the systemd watchdog is fed
             if done.began is not None:
                 self.observers.slide_shown(self, done.began, now, screen.index)
+            if done.clip_ended is not None:
+                self.observers.clip_played(self, *done.clip_ended)
             until, presented, news = min(until, done.until), presented or done.presented, news or done.news
         if presented:
             self._count_frame(time.perf_counter() - t0)
