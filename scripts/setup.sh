@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(python3 python3-venv fontconfig fonts-noto-cjk fonts-symbola)  # symbola: emoji and symbols
+packages=(python3 python3-venv fontconfig fonts-noto-cjk fonts-symbola v4l-utils)  # symbola: emoji and symbols; v4l-utils: cec-ctl, the TV's power
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     packages+=(zbar-tools libzbar0)   # decoding QR codes from rendered pages in the tests
 fi

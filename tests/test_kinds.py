@@ -71,24 +71,25 @@ def test_a_kind_not_registered_is_reported_located_in_both_languages(tmp_path):
     unknown = [p for p in found.problems if "不认识的类型" in p.zh]
     assert [p.where.line for p in unknown] == [3, 6]
     assert "倒计时" in unknown[0].zh and "unknown slide kind 'countdown'" in unknown[1].en
-    assert "jobs, poster, announcement, live, join, figures" in unknown[0].en
+    assert "jobs, poster, video, announcement, live, join, figures" in unknown[0].en
 
 
 def test_the_registered_kind_is_offered_and_its_fields_known(tmp_path, countdown):
     (tmp_path / "x.yaml").write_text("slides:\n  - kind: 倒计\n  - kind: 倒计时\n    天 数: 3\n",
                                      encoding="utf-8")
     problems = playlist.load_dir(tmp_path).problems
-    assert "Kinds: jobs, poster, announcement, live, join, figures, countdown" in problems[0].en
+    assert "Kinds: jobs, poster, video, announcement, live, join, figures, countdown" in problems[0].en
     assert "days" in problems[1].en and "colour" in problems[1].en  # the known fields, listed
 
 
 def test_the_builtin_kinds_and_their_flags():
-    assert [k.name for k in kinds.writable()] == ["jobs", "poster", "announcement", "live", "join",
-                                                  "figures"]
+    assert [k.name for k in kinds.writable()] == ["jobs", "poster", "video", "announcement", "live",
+                                                  "join", "figures"]
     flat = {k: (kinds.get(k).chrome, kinds.get(k).ticker, kinds.get(k).badge) for k in kinds.BUILTIN}
     assert flat["black"] == (False, False, False)
-    assert flat["poster"] == (False, False, True)
-    assert all(v == (True, True, True) for k, v in flat.items() if k not in ("black", "poster"))
+    assert flat["poster"] == flat["video"] == (False, False, True)
+    assert kinds.get("video").animated and not kinds.get("poster").animated
+    assert all(v == (True, True, True) for k, v in flat.items() if k not in ("black", "poster", "video"))
     assert kinds.by_alias("招聘").name == "jobs" and kinds.by_alias(" Image ").name == "poster"
     with pytest.raises(ValueError):
         kinds.register(kinds.Kind("other", lambda slide, page: [], aliases=("通知",)))

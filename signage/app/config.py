@@ -130,6 +130,9 @@ class Display(_Section):
         "auto", description="how frames reach the screen: gpu (textures on a graphics chip), "
         "software (the window's pixels, only changed parts sent), or auto (gpu where a real "
         "graphics driver is found, else software)")
+    power: Literal["cec", "none"] = Field(
+        "cec", description="cec: the TV goes to standby over HDMI-CEC in sleep hours and wakes "
+        "after them; none: the screen only draws black")
 
 
 class Pages(_Section):
@@ -302,6 +305,7 @@ class Settings:
     screen_index: int  # 0-based here; 1-based in config.yaml
     screen_count: int
     outputs: tuple[int, ...]
+    power: str  # "cec" or "none"
     ticker_enabled: bool
     ticker_speed: float
     ticker_source: str
@@ -432,6 +436,7 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         screen_index=cfg.screen.index - 1,
         screen_count=max(cfg.screen.count, cfg.screen.index - 1 + len(disp.outputs)),
         outputs=disp.outputs,
+        power=disp.power,
         ticker_enabled=cfg.ticker.enabled,
         ticker_speed=cfg.ticker.speed,
         ticker_source=cfg.ticker.source,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from signage.ops.metrics import Metrics
 from signage.ops.playlog import PlayLog
+from signage.ops.power import STATES, TvPower
 from signage.ops.screenshot import Screenshots
 from signage.ops.sdnotify import Notifier
 
@@ -26,6 +27,7 @@ class Ops:
     playlog: PlayLog
     screenshots: Screenshots
     notifier: Notifier
+    power: TvPower
 
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
@@ -70,8 +72,21 @@ def attach(player, status=None, notifier: Notifier | None = None,
         logs.append(log_i)
     notifier = notifier or Notifier()
     player.observers += [metrics, *logs, notifier]
+    # HDMI-CEC reaches the TV on the first output; other outputs' TVs are not switched.
+    power = TvPower(settings.power)
+    power.listeners.append(lambda o: metrics.tv_power_state(o.state, STATES))
+
+    def log_power(o) -> None:  # a box without CEC did nothing to its TV: no line
+        if o.state != "no_adapter":
+            logs[0].event(player.clock.time(), tv=o.action, state=o.state, tries=o.tries,
+                          error=o.error or None)
+
+    power.listeners.append(log_power)
+    metrics.tv_power_state(power.state, STATES)
+    player.observers.append(power)
+    player.extra_state.append(power.section)
     screenshots = Screenshots(player.post, metrics=metrics)
     if status is not None:
         status.routes["/metrics"] = metrics.render
         status.routes["/screenshot.png"] = screenshots.route
-    return Ops(metrics, logs[0], screenshots, notifier)
+    return Ops(metrics, logs[0], screenshots, notifier, power)

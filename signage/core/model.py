@@ -233,6 +233,19 @@ class Poster:
 
 
 @dataclass(frozen=True)
+class Clip:
+    """A video clip (a file dropped in the folder), probed: it opens and its first frame decodes."""
+
+    id: str
+    path: str
+    origin: Location
+    version: str = ""  # the file's identity (size, mtime, inode): a new file, a new slide
+    seconds: float = 0.0  # its length
+    size: tuple[int, int] = (0, 0)  # width, height in pixels
+    codec: str = ""
+
+
+@dataclass(frozen=True)
 class SourceResult:
     """What one source (a file, a feed) yielded on its latest read."""
 
@@ -240,6 +253,7 @@ class SourceResult:
     listings: tuple[Listing, ...] = ()
     posters: tuple[Poster, ...] = ()
     problems: tuple[Problem, ...] = ()
+    clips: tuple[Clip, ...] = ()
     ok: bool = True  # False when the source as a whole could not be read (keep the last good)
     hidden_ids: tuple[str, ...] = ()  # feed listings a local file hides (``{id: X, hide: true}``)
     rejected: tuple[tuple[Location, str], ...] = ()  # (where, title) of entries not shown for errors
@@ -255,6 +269,7 @@ class Snapshot:
     version: int = 0
     loaded_at: dt.datetime | None = None
     stale_sources: tuple[str, ...] = ()  # sources showing their last good copy
+    clips: tuple[Clip, ...] = ()
 
     def current(self, today: dt.date) -> tuple[Listing, ...]:
         return tuple(x for x in self.listings if x.is_current(today))
@@ -267,7 +282,7 @@ class Slide:
     Equal slides draw equal pixels, so a slide is its own cache key.
     """
 
-    kind: str  # a kind of signage/kinds: "jobs", "poster", "empty" (no listings yet),
+    kind: str  # a kind of signage/kinds: "jobs", "poster", "video", "empty" (no listings yet),
     # "black" (sleep hours), "urgent", and from playlists "announcement", "live", "join", "figures"
     listings: tuple[Listing, ...] = ()
     poster: Poster | None = None  # the image of a poster (or of a join slide's group QR picture)
@@ -281,6 +296,7 @@ class Slide:
     details: tuple[tuple[str, str], ...] = ()  # (label, value): a live stream's when/where, figures
     cards: int = 0  # the cards a job page was cut for (0: as config.yaml says)
     extra: tuple[tuple[str, Any], ...] = ()  # a kind's own fields (signage/kinds: Kind.fields)
+    clip: Clip | None = None  # the clip of a "video" slide
 
     def value_of(self, name: str, default: Any = None) -> Any:
         """The value of the kind's own field ``name``."""

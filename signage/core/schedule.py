@@ -51,9 +51,15 @@ def slides_for(snapshot: Snapshot, today: dt.date, programme: Programme) -> list
                       programme.theme)
     for poster in snapshot.posters:
         slides.append(Slide("poster", poster=poster, seconds=programme.seconds, theme=programme.theme))
+    slides += clip_slides(snapshot, programme.theme)
     if not slides:
         slides.append(Slide("empty", seconds=programme.seconds, theme=programme.theme))
     return slides
+
+
+def clip_slides(snapshot: Snapshot, theme: str) -> list[Slide]:
+    """A slide for each clip of the drop folder, up for the clip's own length."""
+    return [Slide("video", clip=c, seconds=max(1.0, c.seconds), theme=theme) for c in snapshot.clips]
 
 
 def at(instant: float, snapshot: Snapshot, programme: Programme, step: int = 0,
@@ -63,9 +69,10 @@ def at(instant: float, snapshot: Snapshot, programme: Programme, step: int = 0,
     ``step`` pages from the natural one.
 
     ``step`` is what the arrow keys add; the cycle wraps around. Without playlists
-    and with one screen, every current listing is shown in turn, then the posters.
+    and with one screen, every current listing is shown in turn, then the posters,
+    then the clips (each for its own length).
     """
-    if playlists or screen[1] > 1:
+    if playlists or screen[1] > 1 or snapshot.clips:  # clips last their own length
         return programmed(instant, snapshot, programme, playlists or Playlists(), screen, step, tz)
     today = dt.datetime.fromtimestamp(instant, tz).date()
     slides = slides_for(snapshot, today, programme)
@@ -199,7 +206,8 @@ def spec_slide(spec: SlideSpec, ctx: Expansion, seconds: float | None = None,
     seconds = spec.seconds or seconds or reading_seconds(spec.title, spec.text, *(v for _, v in details))
     poster = Poster(spec.image, spec.image, spec.origin, spec.image_version) if spec.image else None
     return Slide(spec.kind, poster=poster, seconds=seconds, theme=ctx.theme, title=spec.title,
-                 text=spec.text, qr=spec.qr, details=details, extra=spec.extra)
+                 text=spec.text, qr=spec.qr, details=details, extra=spec.extra,
+                 clip=spec.clip)
 
 
 def cycle(playlist: Playlist | None, snapshot: Snapshot, today: dt.date, programme: Programme,
@@ -222,6 +230,7 @@ def cycle(playlist: Playlist | None, snapshot: Snapshot, today: dt.date, program
     if playlist is None:
         for poster in snapshot.posters:
             slides.append(Slide("poster", poster=poster, seconds=page_seconds, theme=theme))
+        slides += clip_slides(snapshot, theme)
     if not slides:
         slides.append(Slide("empty", seconds=page_seconds, theme=theme))
     return slides

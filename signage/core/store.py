@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from .model import (
     FEED_PREFIX,
+    Clip,
     Listing,
     Location,
     Poster,
@@ -112,6 +113,7 @@ class ContentStore:
         posters: list[Poster] = []
         problems: list[Problem] = []
         stale: list[str] = []
+        clips: list[Clip] = []
         hidden: set[str] = set()
         order = sorted(self._latest, key=lambda k: (k.startswith(FEED_PREFIX), k))
         for key in order:
@@ -120,7 +122,7 @@ class ContentStore:
             shown = latest
             if _has_errors(latest) and key in self._good and self._good[key][0] is not latest:
                 shown, when = self._good[key]
-                if shown.listings or shown.posters:
+                if shown.listings or shown.posters or shown.clips:
                     stale.append(key)
                     problems.append(Problem(
                         Location(key),
@@ -132,15 +134,17 @@ class ContentStore:
             hidden.update(getattr(shown, "hidden_ids", ()))
             found.extend(shown.listings)
             posters.extend(shown.posters)
+            clips.extend(shown.clips)
         listings, duplicates = without_duplicates(found)
         problems.extend(duplicates)
         if hidden:
             listings = [x for x in listings if x.id not in hidden or not x.origin.source.startswith(FEED_PREFIX)]
         new = Snapshot(tuple(listings), tuple(posters), tuple(problems), self.snapshot.version,
-                       self._clock(), tuple(stale))
-        if (new.listings, new.posters, new.problems, new.stale_sources) != (
-            self.snapshot.listings, self.snapshot.posters, self.snapshot.problems, self.snapshot.stale_sources
+                       self._clock(), tuple(stale), tuple(clips))
+        if (new.listings, new.posters, new.problems, new.stale_sources, new.clips) != (
+            self.snapshot.listings, self.snapshot.posters, self.snapshot.problems,
+            self.snapshot.stale_sources, self.snapshot.clips,
         ) or self.snapshot.loaded_at is None:
             self.snapshot = Snapshot(new.listings, new.posters, new.problems, self.snapshot.version + 1,
-                                     new.loaded_at, new.stale_sources)
+                                     new.loaded_at, new.stale_sources, new.clips)
         return self.snapshot

@@ -22,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-BUILTIN = ("jobs", "poster", "announcement", "live", "join", "figures", "urgent", "black", "empty")
+BUILTIN = ("jobs", "poster", "video", "announcement", "live", "join", "figures", "urgent", "black",
+           "empty")
 
 
 @dataclass(frozen=True)

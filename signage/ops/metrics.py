@@ -87,6 +87,10 @@ class Metrics(Hooks):
                               ["where"], registry=r)
         self.config_reloads = Counter("signage_config_reloads", "config.yaml reloads (SIGHUP)",
                                       ["result"], registry=r)
+        self.video_frames = Counter("signage_video_frames", "Frames of clips: shown, or dropped "
+                                    "(decoded too late)", ["result"], registry=r)
+        for result in ("shown", "dropped"):
+            self.video_frames.labels(result)
         self.screenshots = Counter("signage_screenshots", "Screenshots taken", registry=r)
         self.display_upload = Counter("signage_display_upload_bytes",
                                       "Bytes sent to the display: changed rectangles presented "
@@ -103,6 +107,9 @@ class Metrics(Hooks):
                                 "When the last frame was drawn (player clock)", registry=r)
         Gauge("signage_resident_memory_bytes", "Resident memory of the player",
               registry=r).set_function(resident_bytes)
+        self.tv_power = Gauge("signage_tv_power", "The TV's power state as last asked over "
+                              "HDMI-CEC and read back (1 for the current state)", ["state"],
+                              registry=r)
         for sev in Severity:
             self.problems.labels(sev.value)
         for result in ("ok", "failed"):
@@ -169,6 +176,14 @@ class Metrics(Hooks):
         for sev in Severity:
             self.problems.labels(sev.value).set(
                 sum(1 for p in snapshot.problems if p.severity is sev))
+
+    def tv_power_state(self, state: str, states: tuple[str, ...]) -> None:
+        for s in states:
+            self.tv_power.labels(s).set(1 if s == state else 0)
+
+    def clip_played(self, player, clip, shown: int, dropped: int, decoder: str) -> None:
+        self.video_frames.labels("shown").inc(shown)
+        self.video_frames.labels("dropped").inc(dropped)
 
     def config_reloaded(self, player, ok: bool) -> None:
         self.config_reloads.labels("ok" if ok else "failed").inc()

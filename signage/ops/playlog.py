@@ -7,6 +7,13 @@ Files are ``<folder>/YYYY-MM-DD.jsonl``, one per local day, pruned after
     {"t": "2026-11-09T18:30:00.000+08:00", "screen": "tv1", "slide": "jobs", "page": 1,
      "listing": "kitchen-01", "employer": "川味餐馆", "title": "厨房帮工", "seconds": 12.0}
 
+What the TV was asked over HDMI-CEC (sleep hours) is a line of its own, with
+``listing: null`` like every line that is no listing's impression (none where the
+box has no CEC adapter)::
+
+    {"t": "...", "screen": "tv1", "slide": "tv", "listing": null, "tv": "standby",
+     "state": "standby", "tries": 1}
+
 ``seconds`` is the time the schedule gave the slide. When the slide really
 stayed a different time (the content changed, the player stopped), one
 correction line ``{"t": <same t>, "screen": ..., "fix": true, "seconds": 7.3}``
@@ -85,6 +92,11 @@ class PlayLog(Hooks):
         for row in rows:
             self._pending.append((day, json.dumps(row, ensure_ascii=False)))
         self._current = _Showing(t, now, seconds)
+
+    def event(self, now: float, **fields) -> None:
+        """A line that is no impression (the TV's power): ``listing`` is null, readers skip it."""
+        row = {"t": _iso(now), "screen": self.screen, "slide": "tv", "listing": None, **fields}
+        self._pending.append((dt.date.fromtimestamp(now), json.dumps(row, ensure_ascii=False)))
 
     def _close_current(self, now: float) -> None:
         cur, self._current = self._current, None

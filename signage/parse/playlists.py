@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from signage.core.model import Listing, Location, Problem, Settlement, Severity
+from signage.core.model import Clip, Listing, Location, Problem, Settlement, Severity
 from signage.core.theme_names import THEME_NAMES
 from signage.kinds import registry as kinds
 
@@ -123,6 +123,7 @@ class SlideSpec:
     last: dt.date | None = None  # through this date (inclusive)
     image_version: str = ""  # the image file's identity (see sources.images.Picture)
     extra: tuple[tuple[str, Any], ...] = ()  # the kind's own fields (Kind.fields), by name
+    clip: Clip | None = None  # a video slide's clip, probed (kinds/video.py)
 
     def shown_on(self, day: dt.date) -> bool:
         return not ((self.first and day < self.first) or (self.last and day > self.last))
@@ -228,8 +229,9 @@ class Playlists:
 
     @property
     def pictures(self) -> tuple[str, ...]:
-        """The picture files the slides show (a picture replaced under its name: read again)."""
-        return tuple(path for path, _ in self.named_pictures)
+        """The picture and clip files the slides show (one replaced under its name: read again)."""
+        clips = tuple(s.clip.path for p in self.playlists for s in p.slides if s.clip)
+        return tuple(path for path, _ in self.named_pictures) + clips
 
     @property
     def named_pictures(self) -> list[tuple[str, str]]:
@@ -437,6 +439,7 @@ class SlideInput:
     text: str = ""
     qr: str = ""
     image: str = ""
+    base_dir: Path | None = None  # the playlist's folder: files a slide names are relative to it
 
     def value(self, name: str, default: Any = None) -> Any:
         """The value as written, else ``default``, else the kind's default for the field."""
@@ -555,7 +558,7 @@ def _slide(r: _Reader, node: Any, base_dir: Path) -> SlideSpec | None:
     if kind is None:
         return None
     inp = SlideInput(kind, r, node, f, as_text(f.get("title", ("",))[0]), as_text(f.get("text", ("",))[0]),
-                     as_text(f.get("qr", ("",))[0]))
+                     as_text(f.get("qr", ("",))[0]), base_dir=base_dir)
     seconds = _seconds(inp)
     args = _picture(inp, base_dir)
     if args is None:

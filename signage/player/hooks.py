@@ -28,6 +28,9 @@ class Observer(Protocol):
     def loop_tick(self, player: Any) -> None:
         """One turn of the loop ended (every wake-up, drawn or not)."""
 
+    def clip_played(self, player: Any, clip: Any, shown: int, dropped: int, decoder: str) -> None:
+        """A clip left the screen: its frames shown and dropped (late), how it was decoded."""
+
     def content_applied(self, player: Any, results: tuple[SourceResult, ...], snapshot: Snapshot) -> None:
         """Reads from the sources were taken into the store."""
 
@@ -48,6 +51,9 @@ class Hooks:
         pass
 
     def loop_tick(self, player: Any) -> None:
+        pass
+
+    def clip_played(self, player: Any, clip: Any, shown: int, dropped: int, decoder: str) -> None:
         pass
 
     def content_applied(self, player: Any, results: tuple[SourceResult, ...], snapshot: Snapshot) -> None:
@@ -82,6 +88,9 @@ class Observers(list):
 
     def loop_tick(self, player: Any) -> None:
         self._each("loop_tick", lambda o: o.loop_tick(player))
+
+    def clip_played(self, player: Any, clip: Any, shown: int, dropped: int, decoder: str) -> None:
+        self._each("clip_played", lambda o: o.clip_played(player, clip, shown, dropped, decoder))
 
     def content_applied(self, player: Any, results: tuple[SourceResult, ...], snapshot: Snapshot) -> None:
         self._each("content_applied", lambda o: o.content_applied(player, results, snapshot))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pygame
 
 from signage.app.config import Settings
+from signage.core import schedule
 from signage.core.model import Problem, SourceResult
 from signage.core.store import ContentStore, Update
 from signage.render import badge as badge_mod
@@ -207,6 +208,10 @@ class Player:
                     self._sleep(wait)
         finally:
             self.running = False
+            for screen in self.screens:
+                ended = screen.clips.stop_all()
+                if ended is not None:
+                    self.observers.clip_played(self, *ended)
             self.observers.stopped(self)
 
     def _sleep(self, seconds: float) -> None:
@@ -233,12 +238,23 @@ class Player:
                 for screen in self.screens:
                     screen.repaint()
 
+    def shared(self) -> Shared:
+        """What every screen shares now: content, playlists, the step of the keys, the badge."""
+        return Shared(self.store.snapshot, self.playlists.current, self.step, self.badge)
+
+    def upcoming(self) -> tuple[schedule.OnScreen, schedule.OnScreen] | None:
+        """(what the first screen shows, what follows it); None before its first frame."""
+        if not self.screens or self.screen.on is None:
+            return None
+        on = self.screen.on
+        return on, self.screen.schedule_at(on.next_change + 0.001, self.shared())
+
     def frame(self) -> float:
         """Draw what is due now on every screen; return how long the loop may sleep."""
         t0 = time.perf_counter()
         now = self.clock.time()
         self.check_playlists()
-        shared = Shared(self.store.snapshot, self.playlists.current, self.step, self.badge)
+        shared = self.shared()
         until, presented, news = float("inf"), False, False
         for screen in self.screens:
             try:
@@ -250,6 +266,8 @@ class Player:
             self.alive_at = self.clock.monotonic()  # a screen drew: the systemd watchdog is fed
             if done.began is not None:
                 self.observers.slide_shown(self, done.began, now, screen.index)
+            if done.clip_ended is not None:
+                self.observers.clip_played(self, *done.clip_ended)
             until, presented, news = min(until, done.until), presented or done.presented, news or done.news
         if presented:
             self._count_frame(time.perf_counter() - t0)

@@ -25,6 +25,7 @@ from signage.render.geometry import Metrics, header_height
 from signage.render.layout import cards_per_page
 from signage.render.themes import get as get_theme
 
+from . import video as video_mod
 from .compositor import Compositor
 from .contain import Faults, SetAside
 from .overlays import NEVER, Overlay, Shared, Sprite, View
@@ -45,6 +46,13 @@ class Frame:
     presented: bool = False
     news: bool = False  # something /status shows changed (the page, the clock's minute, the badge)
     began: schedule.OnScreen | None = None  # a showing began (for the play log and metrics)
+    clip_ended: tuple | None = None  # (clip, frames shown, dropped, decoder) of a clip that ended
+
+
+def _animated(slide: Slide) -> bool:
+    """A slide of moving pictures (a clip): played, not drawn once and cached."""
+    kind = kinds.find(slide.kind)
+    return kind is not None and kind.animated and slide.clip is not None
 
 
 class Screen:
@@ -57,6 +65,8 @@ class Screen:
         self.set_aside = set_aside
         self.clock_overlay, self.ticker, self.badge = ClockOverlay(), TickerOverlay(), BadgeOverlay()
         self.overlays: list[Overlay] = [self.clock_overlay, self.ticker, self.badge]
+        self.clips = video_mod.Clips()  # the clip playing and the next one
+        self._clip_ended: tuple | None = None
         self.configure(settings)
 
     # ----------------------------------------------------------- setup
@@ -72,6 +82,8 @@ class Screen:
         self.programme = schedule.Programme(cards, settings.page_seconds, settings.theme, lh > lw)
         pictures.cache.box = (lw, lh)  # pictures are decoded no larger than they are drawn
         self.cache = pages_mod.PageCache(self.fonts, style, (lw, lh), settings.rotation)
+        self._clip_ended = self.clips.configure((lw, lh), self.compositor.size,
+                                                settings.rotation) or self._clip_ended
         self.on: schedule.OnScreen | None = None
         self._on_key: tuple | None = None
         self.shown: Slide | None = None
@@ -101,11 +113,11 @@ class Screen:
         on = self.on
         if on is not None and key == self._on_key and on.started_at <= now < on.next_change:
             return on
-        on = self._schedule_at(now, shared)
+        on = self.schedule_at(now, shared)
         self._on_key = key
         return on
 
-    def _schedule_at(self, now: float, shared: Shared) -> schedule.OnScreen:
+    def schedule_at(self, now: float, shared: Shared) -> schedule.OnScreen:
         return schedule.at(now, shared.snapshot, self.programme, shared.step,
                            playlists=shared.playlists, screen=self.slot)
 
@@ -128,16 +140,23 @@ class Screen:
         sprites = [ov.sprite(view, now) for ov in self.overlays]
         damage, out.news = self._damage(sprites, out.news)
         assert self.page is not None  # a slide was begun above
-        layers = self.change.layers(now) if self.change else [Layer(self.page)]
+        playing = self.change is None and self._playing()
+        layers = self.change.layers(now) if self.change else \
+            (self._clip_layers(now, damage) if playing else [Layer(self.page)])
         layers += [s.layer for s in sprites if s is not None]
         self.compositor.compose(layers, damage)
         out.presented = damage is None or bool(damage)
         self._whole = False
         if self.change is not None:
             out.until = now + 1 / max(1, self.settings.fps)
+        elif playing:
+            out.until = min(out.until, self.clips.next_due(now))
         for overlay in self.overlays:
             out.until = min(out.until, overlay.next_change(view, now))
         self._prerender_next(on, shared)
+        if not self.clips.draw_ahead():  # the next clip's first frame is not decoded yet
+            out.until = min(out.until, now + 0.1)
+        out.clip_ended, self._clip_ended = self._clip_ended, None
         return out
 
     def view(self, now: float, shared: Shared) -> View:
@@ -166,6 +185,10 @@ class Screen:
         return damage, news
 
     def _begin(self, slide: Slide, now: float) -> None:
+        if self.clips.slide is not None and slide != self.clips.slide:
+            self.page = self.clips.last_frame()  # the panel as the clip left it
+            self._clip_ended = self.clips.stop()
+        playing = self.clips.slide is not None  # the same clip drawn again
         new = self._page(slide)
         s = self.settings
         if self.page is None or s.transition == "none" or s.transition_seconds <= 0:
@@ -174,7 +197,20 @@ class Screen:
         else:
             area = self._changing_area(self.shown, slide) if s.transition == "crossfade" else None
             self.change = Change(self.page, new, now, s.transition_seconds, s.transition, area)
+        if _animated(slide) and self.clips.slide is not None and not playing:
+            # frame 0 is due when the transition to it ends
+            self.clips.started = now + (s.transition_seconds if self.change else 0.0)
         self.shown, self.page = slide, new
+
+    def _clip_layers(self, now: float, damage: list[pygame.Rect] | None) -> list[Layer]:
+        """The clip's frame due now over its page; a new frame's rectangle joins ``damage``."""
+        frame_rect = self.clips.advance(now)
+        if frame_rect is not None and damage is not None:
+            damage.append(frame_rect)
+        return self.clips.layers()
+
+    def _playing(self) -> bool:
+        return self.clips.slide is not None and self.shown == self.clips.slide
 
     def _changing_area(self, old: Slide | None, new: Slide) -> pygame.Rect | None:
         """Below the header, when both pages have the same header; else None (everything)."""
@@ -204,7 +240,7 @@ class Screen:
         if not self.set_aside.usable(slide):
             return None
         try:
-            page = self.cache.get(slide)
+            page = self.clips.begin(slide) if _animated(slide) else self.cache.get(slide)
         except Exception as exc:
             self.faults.report(f"drawing a {slide.kind} slide", exc)
             if self.set_aside.failed(slide):
@@ -230,11 +266,17 @@ class Screen:
             return
         self._prerendered_for = on.next_change
         try:
-            upcoming = self._schedule_at(on.next_change + 0.001, shared)
+            upcoming = self.schedule_at(on.next_change + 0.001, shared)
         except Exception as exc:
             self.faults.report("scheduling the next page", exc)
             return
-        if upcoming.slide != on.slide:
+        if upcoming.slide == on.slide:
+            return
+        if _animated(upcoming.slide):
+            if self.set_aside.usable(upcoming.slide):
+                self.clips.prepare(upcoming.slide)
+        else:
+            self.clips.forget_next()  # content changed: a clip prepared is not next any more
             self._try_page(upcoming.slide)
 
     def drawn(self, overlay: Overlay) -> pygame.Rect | None:

@@ -39,6 +39,9 @@ def state(player, now: float) -> dict:
         "first_frame_seconds": player.first_frame_seconds,
         "size": list(screen.compositor.size) if screen is not None else list(settings.size),
     }
+    video = screen.clips.state() if screen is not None else None
+    if video is not None:
+        out["video"] = video
     for section in player.extra_state:
         try:
             out.update(section())

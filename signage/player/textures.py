@@ -33,6 +33,8 @@ class TextureCompositor:
         self.max_size = max_size  # the largest texture the driver takes
         self.uploaded = 0
         self._textures: OrderedDict[int, tuple[pygame.Surface, video.Texture]] = OrderedDict()
+        self._stream: video.Texture | None = None  # a clip's frames, updated in place
+        self._streamed: pygame.Surface | None = None  # the frame it holds
         self._last: list[Layer] = []
 
     @property
@@ -54,8 +56,11 @@ class TextureCompositor:
         used = set()
         for layer in layers:
             area = layer.area or layer.surface.get_rect()
-            texture, src = self._texture(layer.surface, area)
-            used.add(id(layer.surface))
+            if layer.live:
+                texture, src = self._live(layer.surface), area
+            else:
+                texture, src = self._texture(layer.surface, area)
+                used.add(id(layer.surface))
             texture.alpha = 255 if layer.alpha is None else layer.alpha
             texture.draw(srcrect=src, dstrect=pygame.Rect(layer.dest, area.size))
         self._forget(used)
@@ -75,6 +80,19 @@ class TextureCompositor:
         self.uploaded += w * h * 4
         self._textures[id(surface)] = (surface, texture)
         return texture, area
+
+    def _live(self, surface: pygame.Surface) -> video.Texture:
+        """One streaming texture for a clip's frames: each new frame updates it in place."""
+        size = surface.get_size()
+        if self._stream is None or (self._stream.width, self._stream.height) != size:
+            self._stream = video.Texture(self.renderer, size, streaming=True)
+            self._stream.blend_mode = BLEND
+            self._streamed = None
+        if self._streamed is not surface:  # a new frame (a redraw of the same one costs nothing)
+            self._stream.update(surface)
+            self._streamed = surface
+            self.uploaded += size[0] * size[1] * 4
+        return self._stream
 
     def _upload(self, surface: pygame.Surface) -> video.Texture:
         texture = video.Texture.from_surface(self.renderer, surface)

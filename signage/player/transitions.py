@@ -22,6 +22,7 @@ class Layer:
     dest: tuple[int, int] = (0, 0)
     area: pygame.Rect | None = None
     alpha: int | None = None
+    live: bool = False  # new pixels every frame (a clip): a texture compositor streams it
 
     @property
     def rect(self) -> pygame.Rect:

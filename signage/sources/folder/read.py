@@ -26,6 +26,7 @@ from signage.parse.normalise import canonical_field, listing_from_mapping
 
 from . import images, table
 from .decode import Undecodable, decode_text
+from .video import VIDEO_SUFFIXES, load_video
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ LISTING_SUFFIXES = YAML_SUFFIXES | {".csv"} | WORKBOOK_SUFFIXES
 # Files staff may well drop that we cannot read: they get a friendly warning, not silence.
 UNSUPPORTED_SUFFIXES = {".et", ".doc", ".docx", ".wps", ".pdf", ".ods", ".numbers",
                         ".gif", ".bmp", ".webp", ".heic", ".tif", ".tiff"}
-READ_SUFFIXES = LISTING_SUFFIXES | IMAGE_SUFFIXES | UNSUPPORTED_SUFFIXES
+READ_SUFFIXES = LISTING_SUFFIXES | IMAGE_SUFFIXES | VIDEO_SUFFIXES | UNSUPPORTED_SUFFIXES
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_XLSX_BYTES = 10 * 1024 * 1024
 REPORT_NAME = "_错误报告.txt"
@@ -115,6 +116,8 @@ def _load(path: Path, root: Path, key: str) -> SourceResult:
     suffix = path.suffix.lower()
     if suffix in UNSUPPORTED_SUFFIXES:
         return _unsupported(key, suffix)
+    if suffix in VIDEO_SUFFIXES:  # probed where it lies: a clip is never read whole
+        return load_video(path, key)
     cap = (MAX_IMAGE_BYTES if suffix in IMAGE_SUFFIXES
            else MAX_XLSX_BYTES if suffix in WORKBOOK_SUFFIXES else MAX_FILE_BYTES)
     if st.st_size > cap:
