@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import re
 import tempfile
 from pathlib import Path
 
@@ -49,7 +50,9 @@ def _check(result: SourceResult) -> None:
     for x in result.listings:  # nothing impossible reaches the screen
         if x.pay is not None:
             assert all(math.isfinite(v) and 0 <= v <= 1_000_000 for v in (x.pay.low, x.pay.high or 0)), x
-        assert not x.pay_display.lower().startswith(("nan", "inf", "{", "[")), x
+        # no number that is not one, and no Python value drawn as its repr ({...}, [{...}, ['...'])
+        # - staff text in brackets, such as "[日结，夜市]", is text shown as written
+        assert not re.match(r"nan|inf|\{|\[['\"{\[\]]", x.pay_display.lower()), x
         x.phone_display  # noqa: B018 - formatting never raises
 
 
