@@ -33,7 +33,7 @@ from .geometry import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen
 from .labels import label
 from .labels import pay as pay_label
 from .text import break_lines, fit, fit_single, truncate
-from .themes import Theme
+from .themes import Badge, Theme
 
 DIGITS = "0123456789"
 IDEOGRAPH = "国"
@@ -178,7 +178,7 @@ def _title(c: _Card, slots: int) -> tuple[list[Op], int]:
     if c.part == SECOND_OF_TWO:
         more = label("（续）", c.lang)
         f = replace(f, lines=(truncate(f.lines[0], inner.w - wt(more, size), size, wt) + more,))
-    y, ops = inner.y, []
+    y, ops = inner.y, list[Op]()
     for line in f.lines:
         ops.append(c.pen.text(line, inner.x, y, size, c.theme.title, True, "title", face))
         y += c.pen.line(size)
@@ -203,7 +203,7 @@ class _Tags:
     """The settlement badge and 招N人 of a card, measured."""
 
     word: str  # 日结 …, or "" without a badge
-    badge: object  # themes.Badge
+    badge: Badge | None
     wanted: str  # 招N人, or ""
     bw: int
     bh: int
@@ -225,6 +225,8 @@ def _tags(c: _Card) -> _Tags:
 
 
 def _badge_op(c: _Card, t: _Tags, x: int, y: int) -> list[Op]:
+    if t.badge is None:
+        return []
     return [Box(Rect(x, y, t.bw, t.bh), t.badge.bg, radius=t.bh // 4, role="badge"),
             c.pen.text(t.word, x + t.pad, y + t.edge, c.scale.body, t.badge.fg, True, "badge-text")]
 
@@ -306,11 +308,12 @@ def _phone_bar(listing: Listing, inner: Rect, top: int, scale: Scale, theme: The
     if not listing.phone:
         note = label("详情请到服务台", lang)
         return [pen.text(note, inner.x, body_top, scale.body, theme.label, True, "phone-note")], True
-    ops: list[Op] = [pen.text(word, inner.x, body_top, scale.body, theme.label, True, "phone-label")]
+    said = pen.text(word, inner.x, body_top, scale.body, theme.label, True, "phone-label")
+    ops: list[Op] = [said]
     number = format_phone(listing.phone)  # the first number; more, and a note, are a row
     nw = round(fonts.width(number, scale.phone, True))
     space = round(scale.body * 0.6)
-    x_label_end = inner.x + ops[0].width + space
+    x_label_end = inner.x + said.width + space
     fits = x_label_end + nw <= inner.right
     nx = max(x_label_end, inner.right - nw)
     room = nx - space - x_label_end

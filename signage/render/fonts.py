@@ -321,7 +321,7 @@ class Fonts:
 
     def draw(self, surface: pygame.Surface, baseline: tuple[float, float], text: str,
              size: int, color, bold: bool = False, face: str = "") -> None:
-        if self._face_for(text, face) == "hand":  # the handwriting face has every character
+        if self._hand is not None and self._face_for(text, face) == "hand":  # it has every character
             self._hand.render_to(surface, (round(baseline[0]), round(baseline[1])), text, fgcolor=color,
                                  size=size)
             return
