@@ -49,9 +49,9 @@ def fit_block(text: str, width: int, height: int, max_size: int, min_size: int, 
 
 
 def _centred(pen: _Pen, text: str, rect: Rect, top: int, size: int, color: RGB, bold: bool,
-             role: str) -> Text:
-    w = pen.fonts.width(text, size, bold)
-    return pen.text(text, rect.x + max(0, round((rect.w - w) / 2)), top, size, color, bold, role)
+             role: str, face: str = "") -> Text:
+    w = pen.fonts.width(text, size, bold, face)
+    return pen.text(text, rect.x + max(0, round((rect.w - w) / 2)), top, size, color, bold, role, face)
 
 
 def message(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, urgent_tag: str = "") -> list[Op]:
@@ -68,7 +68,6 @@ def message(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, urgent_tag: st
                          texture="" if urgent else theme.texture)]
     inner = body.inset(m.sp(48))
     y = inner.y
-    wb = lambda t, s: pen.fonts.width(t, s, True)  # noqa: E731
     wr = lambda t, s: pen.fonts.width(t, s, False)  # noqa: E731
     if urgent:
         size = max(m.min_text, m.px(52))
@@ -81,9 +80,11 @@ def message(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, urgent_tag: st
         side = px * qr.side_modules(slide.qr)
         qr_op = Qr(slide.qr, inner.right - side, inner.bottom - side, px, side)
     if slide.title:
-        f = fit(slide.title, inner.w, 2, max(m.min_big, m.px(104)), m.min_big, wb)
+        face = "" if urgent else theme.title_face  # the night market's handwriting
+        f = fit(slide.title, inner.w, 2, max(m.min_big, m.px(104)), m.min_big,
+                lambda t, s: pen.fonts.width(t, s, True, face))
         for line in f.lines:
-            ops.append(_centred(pen, line, inner, y, f.size, title_c, True, "title"))
+            ops.append(_centred(pen, line, inner, y, f.size, title_c, True, "title", face))
             y += pen.line(f.size)
         y += m.sp(28)
     if slide.text:
