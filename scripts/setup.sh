@@ -6,9 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(python3 python3-venv fontconfig fonts-noto-cjk fonts-symbola v4l-utils)  # symbola: emoji and symbols; v4l-utils: cec-ctl, the TV's power
+packages=(python3 python3-venv fontconfig fonts-noto-cjk fonts-symbola fonts-arphic-ukai v4l-utils)
+# symbola: emoji and symbols; arphic-ukai: the night market's handwritten titles; v4l-utils:
+# cec-ctl, the TV's power
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     packages+=(zbar-tools libzbar0)   # decoding QR codes from rendered pages in the tests
+    packages+=(tesseract-ocr tesseract-ocr-chi-sim)   # reading pages back from across the room
 fi
 if [ "${1:-}" = "--bench" ]; then
     packages+=(xvfb chromium imagemagick)   # the player against a browser on an X server

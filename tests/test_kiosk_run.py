@@ -141,7 +141,7 @@ def test_metrics_parse_and_count_frames_slides_listings(run):
     assert m[("signage_display_upload_bytes_total", ())] >= 640 * 360 * 3  # at least one whole frame
     assert m[("signage_frame_seconds_count", ())] >= 1
     assert m[("signage_slides_shown_total", (("kind", "jobs"),))] >= 1
-    assert m[("signage_listings_shown_total", ())] >= 2
+    assert m[("signage_listings_shown_total", ())] >= 1  # at 640x360 a page holds one card
     assert m[("signage_content_reloads_total", (("source", "folder"),))] == 12
     assert m[("signage_listings_loaded", ())] == 12
     assert m[("signage_resident_memory_bytes", ())] > 10e6

@@ -112,3 +112,13 @@ def test_a_list_holding_a_mapping_never_reaches_the_screen_as_python_text(field,
     shown = (listing.place, listing.employer, *listing.requirements)
     assert not any("{" in s or "[" in s for s in shown), shown
     assert any(field in p.zh and "看不懂" in p.zh for p in problems), problems
+
+
+def test_requirements_split_at_commas_but_not_inside_brackets():
+    """Issue 10: a comma inside brackets is part of the requirement, not a new one."""
+    from signage.parse.normalise import listing_from_mapping
+
+    listing, _ = listing_from_mapping(
+        {"岗位": "保洁", "要求": "有健康证（男女不限，18-50岁），能吃苦、肯干", "电话": "13812345678"},
+        Location("t.yaml", 1), "t")
+    assert listing.requirements == ("有健康证（男女不限，18-50岁）", "能吃苦", "肯干")

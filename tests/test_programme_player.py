@@ -169,3 +169,30 @@ def test_the_ticker_in_the_night_market_names_only_its_listings(fonts):
     assert tagged and untagged and len(market) < len(everything)
     assert all(any(item.startswith(t) for item in market) for t in tagged)
     assert not any(item.startswith(t) for t in untagged for item in market)
+
+
+
+def test_the_ticker_stops_well_before_the_page_number(fonts, tmp_path):
+    """Issue 10: the ticker's words were cut right against the page number. Its window ends at
+    least one character of the footer before the number, at every size and theme."""
+    from signage.app import config
+    from signage.core.model import Listing, Slide, Snapshot
+    from signage.parse.playlists import Playlists
+    from signage.player.overlays import Shared, View
+    from signage.player.overlays.ticker import TickerOverlay
+    from signage.render import themes
+    from signage.render.geometry import Metrics, Text
+    from signage.render.layout import layout_page
+
+    settings = config.from_dict({"ticker": {"enabled": True}}, base_dir=tmp_path)
+    snap = Snapshot(listings=tuple(Listing(id=f"L{i}", title=f"厨房帮工{i}", phone="13812345678")
+                                   for i in range(5)))
+    for size in ((1280, 720), (1366, 768), (1920, 1080), (1080, 1920)):
+        for theme in themes.THEMES.values():
+            slide = Slide("jobs", snap.listings[:2], page=11, pages=12)
+            view = View(slide, None, theme, size, 0, settings, fonts, Shared(snap, Playlists()))
+            sprite = TickerOverlay().sprite(view, 100.0)
+            number = next(op for op in layout_page(slide, *size, theme, fonts, "站")
+                          if isinstance(op, Text) and op.role == "page-number")
+            em = max(Metrics.for_size(*size, theme).min_text, Metrics.for_size(*size, theme).px(44))
+            assert number.x - sprite.layer.rect.right >= em, (size, theme.name)

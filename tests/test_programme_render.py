@@ -205,3 +205,33 @@ def test_a_playlist_page_draws_as_many_cards_as_it_was_cut_for(fonts):
     ops = layout_page(slides[0], 1920, 1080, themes.get("day"), fonts, STYLE.station, cards=4)
     cards = [op for op in ops if isinstance(op, Box) and op.role == "card"]
     assert len(cards) == 1 and cards[0].rect.w > 1920 * 0.9
+
+
+def test_a_portrait_live_or_join_slide_keeps_words_and_code_together_in_the_middle(fonts):
+    """Issue 10: on a portrait screen the words sat at the top, the code at the bottom, a hole between."""
+    from signage.render.geometry import Metrics, Qr, Text
+    from signage.render.slides import body_rect
+
+    for kind in ("live", "join"):
+        s = Slide(kind, title="扫码进零工群", text="每天早上推送新岗位", qr="https://example.cn/q",
+                  details=(("时间", "每周四 19:30"),) if kind == "live" else ())
+        ops = layout_page(s, 1080, 1920, themes.get("day"), fonts, STYLE.station)
+        m = Metrics.for_size(1080, 1920, themes.get("day"))
+        words = [op for op in ops if isinstance(op, Text) and op.role in ("title", "text", "detail")]
+        code = next(op for op in ops if isinstance(op, Qr))
+        assert 0 < code.y - max(t.bottom for t in words) <= m.sp(60)
+        body = body_rect(m)
+        above, below = min(t.top for t in words) - body.y, body.bottom - (code.y + code.side)
+        assert abs(above - below) <= m.sp(120), (above, below)
+
+
+def test_the_live_slide_says_zhibo_daigang_once(fonts):
+    """Issue 10: the tag and the title both said 直播带岗."""
+    from signage.render.geometry import Text
+
+    for title, tags in (("直播带岗 · 本地好工作", 0), ("本周四晚 本地好工作", 1)):
+        s = Slide("live", title=title, qr="https://example.cn/live")
+        ops = layout_page(s, 1920, 1080, themes.get("day"), fonts, STYLE.station)
+        assert len([op for op in ops if isinstance(op, Text) and op.role == "tag-text"]) == tags
+        words = "".join(op.text for op in ops if isinstance(op, Text))
+        assert words.count("直播带岗") == 1

@@ -255,3 +255,20 @@ def test_ticker_words(demo, shipped):
     assert any("厨房帮工 150元/天 日结" in x for x in items)
     notes = ticker_items(demo, dt.date(2026, 11, 9), "announcements", shipped.announcements)
     assert notes and notes[0].startswith("本周五上午 技能培训免费报名：")
+
+
+def test_theme_precedence_render_flag_then_playlist_then_station(tmp_path, demo):
+    """Issue 10: ``theme: large`` in config.yaml had no effect because day.yaml named a theme."""
+    (tmp_path / "day.yaml").write_text("name: 白天\ndefault: true\nslides:\n  - kind: jobs\n",
+                                       encoding="utf-8")
+    (tmp_path / "night.yaml").write_text(
+        'name: 夜市\ntheme: night\nschedule:\n  - time: "18:00-21:30"\nslides:\n  - kind: jobs\n',
+        encoding="utf-8")
+    pls = playlist.load_dir(tmp_path)
+    station = dataclasses.replace(PROGRAMME, theme="large")
+    forced = dataclasses.replace(station, forced_theme="day")
+    noon, evening = t("2026-11-09 12:00"), t("2026-11-09 19:00")
+    assert schedule.at(noon, demo, station, playlists=pls).slide.theme == "large"  # the station's
+    assert schedule.at(evening, demo, station, playlists=pls).slide.theme == "night"  # the playlist's
+    assert schedule.at(noon, demo, forced, playlists=pls).slide.theme == "day"  # --theme beats both
+    assert schedule.at(evening, demo, forced, playlists=pls).slide.theme == "day"

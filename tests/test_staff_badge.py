@@ -107,3 +107,20 @@ def test_the_badge_shows_on_every_output(fonts, tmp_path):
         assert screen.grab().get_at((rect.right - 4, rect.centery))[:3] == AMBER
     pygame.display.quit()
     pygame.display.init()
+
+
+def test_the_badge_leaves_the_page_number_alone_at_1280x720(fonts):
+    """Issue 10: the staff badge covered the page counter at 1280x720 (three-digit page counts)."""
+    from signage.core.model import Slide
+    from signage.render import themes
+    from signage.render.badge import layout_badge
+    from signage.render.geometry import Metrics, Text
+    from signage.render.layout import layout_page
+
+    for theme in themes.THEMES.values():
+        for pages in (12, 120, 999):
+            m = Metrics.for_size(1280, 720, theme)
+            badge = layout_badge(12, True, m, theme, fonts)[0].rect
+            ops = layout_page(Slide("jobs", (), page=pages - 1, pages=pages), 1280, 720, theme, fonts, "站", "")
+            number = next(op for op in ops if isinstance(op, Text) and op.role == "page-number").rect
+            assert badge.right <= number.x, (theme.name, pages)

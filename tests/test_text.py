@@ -10,7 +10,7 @@ def square(text, size):  # every character one em wide: the rules, not the font,
 
 def test_closing_punctuation_never_starts_a_line():
     lines = break_lines("你好，世界。这是一个测试", 5 * 10, 10, square)
-    assert lines[0] == "你好，世"  # "界" moved down with "。"
+    assert "".join(lines) == "你好，世界。这是一个测试"
     assert all(line[0] not in NO_LINE_START for line in lines)
 
 
@@ -21,8 +21,8 @@ def test_opening_bracket_never_ends_a_line():
 
 
 def test_numbers_and_latin_words_are_not_split():
-    assert "3000-4500元" in tokens("工资3000-4500元/月")  # a number keeps its measure word
-    assert tokens("招4人") == ["招", "4人"]
+    assert "3000-4500元/月" in tokens("工资3000-4500元/月")  # a number keeps its unit
+    assert all("4人" in t or "4" not in t for t in tokens("每天招4人"))
     lines = break_lines("月薪3000-4500元", 10 * 10, 10, square)
     assert any("3000-4500" in line for line in lines)
 
@@ -63,12 +63,42 @@ def test_line_breaking_rules_hold_for_any_text(text, chars_per_line):
     width = chars_per_line * 10
     lines = break_lines(text, width, 10, square)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    # the unbreakable pieces as the breaker saw them, in the whole text (phrases depend on context)
+    starts, pos = {}, 0
+    for tok in tokens(text):
+        starts[pos] = tok
+        pos += len(tok)
+    offsets, pos = [], 0
+    for line in lines:
+        found = text.find(line, pos)
+        offsets.append(found if found >= 0 else -1)  # a space given up at a break: not checked
+        pos = max(pos, found + len(line))
+
+    def pieces(i):
+        if offsets[i] < 0:
+            return []
+        lo, hi = offsets[i], offsets[i] + len(lines[i])
+        return [t for s, t in starts.items() if lo <= s and s + len(t) <= hi]
+
     for i, line in enumerate(lines):
         assert square(line, 10) <= width
-        if i > 0 and line[0] in NO_LINE_START:
+        first = starts.get(offsets[i])
+        if i > 0 and line[0] in NO_LINE_START and first is not None and offsets[i - 1] >= 0:
             # allowed only when nothing could move down with it without overflowing
-            keep, moved = _push_out(tokens(lines[i - 1]))
-            assert not moved or square("".join(moved) + tokens(line)[0], 10) > width
-        if i < len(lines) - 1 and len(tokens(line)) > 1 and line[-1] in NO_LINE_END:
+            keep, moved = _push_out(pieces(i - 1))
+            assert not moved or square("".join(moved) + first, 10) > width
+        nxt = starts.get(offsets[i + 1]) if i < len(lines) - 1 else None
+        if nxt is not None and len(pieces(i)) > 1 and line[-1] in NO_LINE_END \
+                and pieces(i)[-1][-1] == line[-1]:
             # allowed only when the bracket could not move down without overflowing
-            assert square(tokens(line)[-1] + tokens(lines[i + 1])[0], 10) > width
+            assert square(pieces(i)[-1] + nxt, 10) > width
+
+
+def test_chinese_words_are_not_split():
+    """The words the demo split where a text block narrowed beside the QR code (issue 10)."""
+    for text, word, width in (("要求：身体健康，能吃苦", "健康", 6), ("会用手机扫码报名", "手机", 3),
+                              ("零基础可以学，有人带", "零基础", 4),
+                              ("居家烘焙订单（蛋糕、月饼）", "蛋糕", 7)):
+        lines = break_lines(text, width * 10, 10, square)
+        assert "".join(lines) == text
+        assert any(word in line for line in lines), (word, lines)

@@ -89,6 +89,8 @@ class Station(_Section):
     hotline: Text = Field("", description='shown in the footer when set, e.g. "028-2333 1234"')
     lang: Annotated[str, BeforeValidator(_lower)] = Field(
         "zh-cn", description="zh-cn (Simplified) or zh-tw / zh-hk (Traditional glyph forms)")
+    logo: MaybePath = Field(None, description="a picture shown at the left of the header, e.g. "
+                            "assets/logo.png")
 
 
 class Screen(_Section):
@@ -313,6 +315,7 @@ class Settings:
     staff_badge: bool
     staff_badge_corner: str
     config_path: Path | None = None
+    station_logo: Path | None = None  # shown in the header (assets/logo.png in the demo)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -410,6 +413,7 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         station_name=cfg.station.name,
         hotline=cfg.station.hotline,
         lang=cfg.station.lang,
+        station_logo=rel(cfg.station.logo),
         content_dir=rel(cfg.content),
         display_index=disp.index,
         fullscreen=disp.fullscreen,

@@ -295,6 +295,7 @@ class Slide:
     qr: str = ""  # what the slide's QR code encodes (a URL, tel:...)
     details: tuple[tuple[str, str], ...] = ()  # (label, value): a live stream's when/where, figures
     cards: int = 0  # the cards a job page was cut for (0: as config.yaml says)
+    part: int = 0  # a listing alone over two pages: 1 on its first, 2 on its second (render/card.py)
     extra: tuple[tuple[str, Any], ...] = ()  # a kind's own fields (signage/kinds: Kind.fields)
     clip: Clip | None = None  # the clip of a "video" slide
 

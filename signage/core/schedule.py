@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from signage.kinds import registry as kinds
@@ -17,15 +18,30 @@ from signage.parse.playlists import Playlist, Playlists, SlideSpec, reading_seco
 from .model import Listing, Location, PayUnit, Poster, Slide, Snapshot
 from .theme_names import max_cards as theme_max_cards
 
+# A job page: its listings, the cards it is cut for, and its part (a listing alone over two pages).
+Page = tuple[tuple[Listing, ...], int, int]
+# Cuts listings into pages for (cards wanted, 0 = as many as fit; theme): render.layout.Pager.
+Pager = Callable[[tuple[Listing, ...], int, str], list[Page]]
+
 
 @dataclass(frozen=True)
 class Programme:
     """How pages are cut and timed (from config.yaml)."""
 
-    cards_per_page: int = 2
+    cards_per_page: int = 2  # 0: auto, as many as fit (2 without a pager)
     seconds: float = 12.0
-    theme: str = "day"
+    theme: str = "day"  # the station's theme, for every playlist that names none
     portrait: bool = False  # a portrait screen takes at most 3 cards a page
+    pager: Pager | None = None  # measures cards with the real fonts; None: fixed chunks
+    forced_theme: str | None = None  # ``render --theme``: beats every playlist's
+
+
+def cut(listings: tuple[Listing, ...], cards: int, theme: str, pager: Pager | None = None) -> list[Page]:
+    """Listings cut into pages: by the pager (which measures), else ``cards`` at a time."""
+    if pager is not None:
+        return pager(listings, cards, theme)
+    per = max(1, cards or 2)
+    return [(listings[i:i + per], per, 0) for i in range(0, len(listings), per)]
 
 
 @dataclass(frozen=True)
@@ -38,22 +54,24 @@ class OnScreen:
     playlist: str = ""  # the name of the playlist on (empty without playlists)
 
 
-def paginate(listings: tuple[Listing, ...], per_page: int, seconds: float, theme: str) -> list[Slide]:
-    per_page = max(1, per_page)
-    chunks = [listings[i:i + per_page] for i in range(0, len(listings), per_page)]
-    return [Slide("jobs", chunk, page=i, pages=len(chunks), seconds=seconds, theme=theme)
-            for i, chunk in enumerate(chunks)]
+def paginate(listings: tuple[Listing, ...], per_page: int, seconds: float, theme: str,
+             pager: Pager | None = None) -> list[Slide]:
+    pages = cut(listings, per_page, theme, pager)
+    return [Slide("jobs", chunk, page=i, pages=len(pages), seconds=seconds, theme=theme,
+                  cards=cards if pager else 0, part=part)
+            for i, (chunk, cards, part) in enumerate(pages)]
 
 
 def slides_for(snapshot: Snapshot, today: dt.date, programme: Programme) -> list[Slide]:
     """The cycle of slides for this content on this day: current listings, then posters."""
-    slides = paginate(snapshot.current(today), programme.cards_per_page, programme.seconds,
-                      programme.theme)
+    theme = programme.forced_theme or programme.theme
+    slides = paginate(snapshot.current(today), programme.cards_per_page, programme.seconds, theme,
+                      programme.pager)
     for poster in snapshot.posters:
-        slides.append(Slide("poster", poster=poster, seconds=programme.seconds, theme=programme.theme))
-    slides += clip_slides(snapshot, programme.theme)
+        slides.append(Slide("poster", poster=poster, seconds=programme.seconds, theme=theme))
+    slides += clip_slides(snapshot, theme)
     if not slides:
-        slides.append(Slide("empty", seconds=programme.seconds, theme=programme.theme))
+        slides.append(Slide("empty", seconds=programme.seconds, theme=theme))
     return slides
 
 
@@ -157,7 +175,7 @@ def sort_listings(listings: tuple[Listing, ...], how: str) -> tuple[Listing, ...
 
 
 def share_pages(listings: tuple[Listing, ...], cards: int, seconds: float, theme: str,
-                screen: tuple[int, int]) -> list[Slide]:
+                screen: tuple[int, int], pager: Pager | None = None) -> list[Slide]:
     """This screen's share of the job pages, one slide per round of the cycle.
 
     Page p of the cycle goes to screen p mod n in round p div n; in the last
@@ -169,9 +187,9 @@ def share_pages(listings: tuple[Listing, ...], cards: int, seconds: float, theme
     k, n = screen
     if not listings:
         return []
-    if n > 1 and math.ceil(len(listings) / cards) < n:
-        cards = max(1, len(listings) // n)
-    pages = [listings[i:i + cards] for i in range(0, len(listings), cards)]
+    pages = cut(listings, cards, theme, pager)
+    if n > 1 and len(pages) < n:
+        pages = cut(listings, max(1, len(listings) // n), theme, pager)
     count = len(pages)
     slides = []
     for r in range(math.ceil(count / n)):
@@ -179,8 +197,9 @@ def share_pages(listings: tuple[Listing, ...], cards: int, seconds: float, theme
         if count >= n:
             p %= count
         if p < count:
-            slides.append(Slide("jobs", pages[p], page=p, pages=count, seconds=seconds, theme=theme,
-                                cards=cards))
+            chunk, cut_for, part = pages[p]
+            slides.append(Slide("jobs", chunk, page=p, pages=count, seconds=seconds, theme=theme,
+                                cards=cut_for, part=part))
         else:  # fewer listings than screens: this screen has none of its own
             slides.append(Slide("empty", seconds=seconds, theme=theme))
     return slides
@@ -217,7 +236,7 @@ def cycle(playlist: Playlist | None, snapshot: Snapshot, today: dt.date, program
     Each spec becomes slides by its kind's ``expand``. The durations are the same on every
     screen; only the job pages differ.
     """
-    theme = (playlist.theme if playlist else None) or programme.theme
+    theme = programme.forced_theme or (playlist.theme if playlist else None) or programme.theme
     page_seconds = (playlist.seconds if playlist else None) or programme.seconds
     specs = playlist.slides if playlist else (SlideSpec("jobs", Location("config.yaml")),)
     ctx = Expansion(playlist, programme, theme, page_seconds, snapshot.current(today), screen,
@@ -251,7 +270,8 @@ def programmed(instant: float, snapshot: Snapshot, programme: Programme, playlis
     urgent = playlists.urgent
     if urgent is not None and urgent.active(moment):
         spec = urgent.slide
-        slide = Slide("urgent", seconds=spec.seconds or 60.0, theme=urgent.theme or programme.theme,
+        slide = Slide("urgent", seconds=spec.seconds or 60.0,
+                      theme=programme.forced_theme or urgent.theme or programme.theme,
                       title=spec.title, text=spec.text, qr=spec.qr, details=spec.details)
         started = _epoch(urgent.starts, tz) if urgent.starts else math.floor(instant / 60) * 60
         ends = _epoch(urgent.until, tz) if urgent.until else math.inf

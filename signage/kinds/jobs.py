@@ -45,9 +45,11 @@ def expand(spec, ctx: schedule.Expansion) -> list:
     """This screen's share of the pages of the listings the spec picks, in its order."""
     playlist, programme = ctx.playlist, ctx.programme
     cards = spec.cards or (playlist.cards if playlist else None) or programme.cards_per_page
-    cards = max(1, min(cards, ctx.max_cards, 3 if programme.portrait else 4))
+    if cards or programme.pager is None:  # 0: auto, as many as the pager finds fit
+        cards = max(1, min(cards or 2, ctx.max_cards, 3 if programme.portrait else 4))
     chosen = schedule.sort_listings(tuple(x for x in ctx.current if spec.filter.matches(x)), spec.sort)
-    return schedule.share_pages(chosen, cards, spec.seconds or ctx.page_seconds, ctx.theme, ctx.screen)
+    return schedule.share_pages(chosen, cards, spec.seconds or ctx.page_seconds, ctx.theme, ctx.screen,
+                                programme.pager)
 
 
 def draw(slide, page: layout.Page) -> list:

@@ -4,6 +4,7 @@ QR picture (``image``); a picture that cannot be shown is only a warning."""
 from __future__ import annotations
 
 from signage.render import layout, slides
+from signage.render.labels import label
 
 from .live import no_qr
 from .registry import Kind, register
@@ -17,7 +18,7 @@ def parse(inp) -> dict:
 
 
 def draw(slide, page: layout.Page) -> list:
-    return slides.with_qr(slide, page.m, page.theme, page.fonts, CAPTION)
+    return slides.with_qr(slide, page.m, page.theme, page.fonts, label(CAPTION, page.lang))
 
 
 KIND = register(Kind("join", draw, aliases=("进群", "加群", "入群"), parse=parse,

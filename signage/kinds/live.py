@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from signage.core.model import Severity
 from signage.render import layout, slides
+from signage.render.labels import label
 
 from .jobs import WHERE
 from .registry import Field, Kind, register
@@ -26,7 +27,10 @@ def parse(inp) -> dict:
 
 
 def draw(slide, page: layout.Page) -> list:
-    return slides.with_qr(slide, page.m, page.theme, page.fonts, CAPTION, tag=TAG)
+    tag = label(TAG, page.lang)
+    if slide.title.startswith((TAG, tag)):  # 直播带岗 said once, not in the tag and the title
+        tag = ""
+    return slides.with_qr(slide, page.m, page.theme, page.fonts, label(CAPTION, page.lang), tag=tag)
 
 
 KIND = register(Kind("live", draw, aliases=("直播", "直播带岗"),

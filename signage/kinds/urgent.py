@@ -6,6 +6,7 @@ Not written in a playlist: the schedule puts it on every screen while it is acti
 from __future__ import annotations
 
 from signage.render import layout, slides
+from signage.render.labels import label
 
 from .registry import Kind, register
 
@@ -13,7 +14,7 @@ TAG = "紧急通知"
 
 
 def draw(slide, page: layout.Page) -> list:
-    return slides.message(slide, page.m, page.theme, page.fonts, urgent_tag=TAG)
+    return slides.message(slide, page.m, page.theme, page.fonts, urgent_tag=label(TAG, page.lang))
 
 
 KIND = register(Kind("urgent", draw))

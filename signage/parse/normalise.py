@@ -551,7 +551,7 @@ def _split_list(value: Any) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         items = [str(v).strip() for v in value if v is not None]
     else:
-        items = re.split(r"[;；\n]|(?:\s*[,，、]\s*)(?=\S)", str(value))
+        items = _split_outside_brackets(str(value))
     return tuple(s.strip() for s in items if s and s.strip())
 
 
@@ -568,6 +568,25 @@ def split_tags(value: Any) -> tuple[str, ...]:
             if tag and tag not in tags:
                 tags.append(tag)
     return tuple(tags)
+
+
+_OPEN, _CLOSE = "（([【「《", "）)]】」》"
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    """Items at ; ； , ， 、 and new lines, but never inside brackets: 健康证（男女不限，18-50岁）."""
+    items, start, depth = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in ";；\n,，、" and not (ch == "," and text[i - 1:i].isdigit()
+                                                        and text[i + 1:i + 2].isdigit()):
+            items.append(text[start:i])
+            start = i + 1
+    items.append(text[start:])
+    return items
 
 
 def _text(value: Any) -> str:

@@ -58,8 +58,8 @@ def layout_badge(problem_count: int, stale: bool, metrics: Metrics, theme: Theme
     if corner.endswith("left"):
         x = margin
     else:
-        # leave room for the page number ("第 9/12 页") at the right of the footer
-        reserve = round(fonts.width("第 88/88 页", max(m.min_text, m.px(44)))) + m.sp(40) \
+        # leave room for the page number at the right of the footer, up to "第 888/888 页"
+        reserve = round(fonts.width("第 888/888 页", max(m.min_text, m.px(44)))) + m.sp(40) \
             if corner == "bottom-right" else 0
         x = m.width - margin - reserve - w
     x = max(0, x)

@@ -238,7 +238,8 @@ class Fonts:
     faces lack are drawn with a fallback font (see ``Glyphs``) or left out.
     """
 
-    def __init__(self, regular: FontFace, bold: FontFace, fallbacks: tuple[FontFace, ...] = ()):
+    def __init__(self, regular: FontFace, bold: FontFace, fallbacks: tuple[FontFace, ...] = (),
+                 hand: FontFace | None = None):
         pygame.freetype.init()
         self.regular_face = regular
         self.bold_face = bold
@@ -247,7 +248,11 @@ class Fonts:
         self._bold = self._open(bold) if bold != regular else None
         self._fallbacks = [self._open(f) for f in fallbacks]
         self.glyphs = Glyphs(regular, fallbacks)
-        self._advances: dict[tuple[str, int, bool], float] = {}
+        self._hand = self._open(hand) if hand is not None else None
+        if self._hand is not None:  # the brush face is thin: emboldened, for the back of the room
+            self._hand.strong = True
+            self._hand.strength = 0.06  # pygame's default 1/36 em is too little for a brush face
+        self._advances: dict[tuple[str, int, bool, str], float] = {}
 
     @staticmethod
     def _open(face: FontFace) -> pygame.freetype.Font:
@@ -257,20 +262,22 @@ class Fonts:
         font.origin = True  # render_to positions are baselines
         return font
 
-    def font(self, bold: bool) -> pygame.freetype.Font:
+    def font(self, bold: bool, face: str = "") -> pygame.freetype.Font:
+        if face == "hand" and self._hand is not None:
+            return self._hand
         return self._bold if bold and self._bold is not None else self._regular
 
-    def _draw_font(self, bold: bool) -> pygame.freetype.Font:
-        font = self.font(bold)
-        # A synthetic bold when there is no bold face.
-        font.strong = bold and self._bold is None
+    def _draw_font(self, bold: bool, face: str = "") -> pygame.freetype.Font:
+        font = self.font(bold, face)
+        if font is not self._hand:  # a synthetic bold when there is no bold face
+            font.strong = bold and self._bold is None
         return font
 
-    def advance(self, ch: str, size: int, bold: bool = False) -> float:
-        key = (ch, size, bold)
+    def advance(self, ch: str, size: int, bold: bool = False, face: str = "") -> float:
+        key = (ch, size, bold, face)
         adv = self._advances.get(key)
         if adv is None:
-            font = self._font_for(ch, bold)
+            font = self._hand if face == "hand" else self._font_for(ch, bold)
             metrics = font.get_metrics(ch, size=size) if font is not None else None
             m = metrics[0] if metrics else None
             adv = m[4] if m is not None else 0  # a character no font has is left out
@@ -279,8 +286,28 @@ class Fonts:
             self._advances[key] = adv
         return adv
 
-    def width(self, text: str, size: int, bold: bool = False) -> float:
-        return sum(self.advance(ch, size, bold) for ch in text)
+    def width(self, text: str, size: int, bold: bool = False, face: str = "") -> float:
+        face = self._face_for(text, face)
+        return sum(self.advance(ch, size, bold, face) for ch in text)
+
+    def _face_for(self, text: str, face: str) -> str:
+        """The handwriting face only for a line it can draw whole; else the regular faces."""
+        if face == "hand" and (self._hand is None or not covers(self._hand, text)):
+            return ""
+        return face
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - Fonts lives as long as the process
+    def ink_height(self, text: str, size: int, bold: bool = False) -> int:
+        """How tall ``text`` is drawn at ``size``, from the face's own glyph boxes: digits
+        ("0123456789") are about 0.76 of the size in Noto Sans CJK, an ideograph ("国") 0.9."""
+        return self.font(bold).get_rect(text, size=size).height
+
+    def size_for_ink(self, text: str, height: float, bold: bool = False) -> int:
+        """The smallest size at which ``text`` is drawn at least ``height`` pixels tall."""
+        size = max(1, int(height))
+        while self.ink_height(text, size, bold) < height:
+            size += 1
+        return size
 
     def missing(self, text: str) -> set[str]:
         """Characters of ``text`` that no font can draw (they are left out)."""
@@ -293,7 +320,11 @@ class Fonts:
         return self.font(bold) if which == 0 else self._fallbacks[which - 1]
 
     def draw(self, surface: pygame.Surface, baseline: tuple[float, float], text: str,
-             size: int, color, bold: bool = False) -> None:
+             size: int, color, bold: bool = False, face: str = "") -> None:
+        if self._hand is not None and self._face_for(text, face) == "hand":  # it has every character
+            self._hand.render_to(surface, (round(baseline[0]), round(baseline[1])), text, fgcolor=color,
+                                 size=size)
+            return
         x, y = baseline[0], round(baseline[1])
         for which, run in self._runs(text):
             if which is not None:
@@ -316,7 +347,17 @@ class Fonts:
         return runs
 
 
+def find_hand(lang: str = "zh-cn") -> FontFace | None:
+    """A handwriting-style face for the night market's titles: AR PL UKai (Debian's
+    fonts-arphic-ukai), found through fontconfig; None when it is not installed."""
+    region = {"zh-tw": "TW", "zh-hk": "HK", "zh-mo": "HK"}.get(lang.lower(), "CN")
+    face = fc_match(f"AR PL UKai {region}")
+    if face is None or "ukai" not in face.path.name.lower():
+        return None
+    return face if _opens_with_chinese(face) else None
+
+
 @functools.cache
 def load(settings: FontSettings, lang: str = "zh-cn") -> Fonts:
     regular, bold = find_faces(settings, lang)
-    return Fonts(regular, bold, find_fallbacks())
+    return Fonts(regular, bold, find_fallbacks(), find_hand(lang))

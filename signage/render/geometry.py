@@ -48,6 +48,7 @@ class Text:
     width: int
     top: int
     bottom: int
+    face: str = ""  # "hand": the theme's handwriting face (fonts.Fonts.hand), else regular or bold
 
     @property
     def rect(self) -> Rect:
@@ -62,6 +63,8 @@ class Box:
     border: int = 0
     border_color: RGB | None = None
     role: str = ""
+    texture: str = ""  # an asset drawn over the colour, inside the rounded corners (the blackboard)
+    glow: int = 0  # a soft halo this many pixels wide around the box, in the border colour
 
 
 @dataclass(frozen=True)
@@ -128,10 +131,11 @@ class _Pen:
     def __init__(self, fonts: Fonts):
         self.fonts = fonts
 
-    def text(self, text: str, x: int, top: int, size: int, color: RGB, bold: bool, role: str) -> Text:
+    def text(self, text: str, x: int, top: int, size: int, color: RGB, bold: bool, role: str,
+             face: str = "") -> Text:
         asc = round(size * 0.92)
         return Text(text, x, top + asc, size, color, bold, role,
-                    round(self.fonts.width(text, size, bold)), top, top + self.line(size))
+                    round(self.fonts.width(text, size, bold, face)), top, top + self.line(size), face)
 
     @staticmethod
     def line(size: int) -> int:

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 
 from signage.core.model import Listing, Slide
 from signage.kinds import registry as kinds
+from signage.parse.images import Picture
 
-from . import qr
+from . import card
 from .fonts import Fonts
-from .geometry import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen, footer_height, header_height
-from .text import fit, fit_single, truncate
+from .geometry import Box, Image, Metrics, Op, Rect, _Pen, footer_height, header_height
+from .labels import label
+from .text import break_lines, truncate
 from .themes import Theme
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,8 @@ class Page:
     station: str
     hotline: str = ""
     cards: int | None = None  # cards per job page, as config.yaml says
+    lang: str = "zh-cn"  # the fixed words in Simplified or Traditional Chinese (labels.py)
+    logo: Picture | None = None  # the station's logo, at the left of the header
 
     @property
     def pen(self) -> _Pen:
@@ -91,10 +95,11 @@ class Page:
 
 
 def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Fonts,
-                station: str, hotline: str = "", cards: int | None = None) -> list[Op]:
+                station: str, hotline: str = "", cards: int | None = None, lang: str = "zh-cn",
+                logo: Picture | None = None) -> list[Op]:
     """Everything on a page but the clock, which the compositor draws over it: the page,
     header and footer around the body of a kind with ``chrome``, else what the kind draws."""
-    page = Page(Metrics.for_size(width, height, theme), theme, fonts, station, hotline, cards)
+    page = Page(Metrics.for_size(width, height, theme), theme, fonts, station, hotline, cards, lang, logo)
     kind = kinds.find(slide.kind) or kinds.get("jobs")
     if not kind.chrome:
         return kind.layout(slide, page)
@@ -102,43 +107,39 @@ def layout_page(slide: Slide, width: int, height: int, theme: Theme, fonts: Font
 
 
 def chrome(slide: Slide, page: Page) -> list[Op]:
-    """The page's background, the header with the station's name, the footer."""
+    """The page's background, the header with the station's name (and logo), the footer."""
     m, pen, theme = page.m, page.pen, page.theme
     return ([Box(Rect(0, 0, m.width, m.height), theme.page_bg, role="page")]
-            + _header(m, pen, theme, page.station) + _footer(m, pen, theme, page.hotline, slide))
+            + _header(m, pen, theme, page.station, page.logo) + _footer(m, pen, theme, page.hotline, slide,
+                                                                         page.lang))
 
 
 def empty_body(page: Page) -> list[Op]:
     """No listings yet: "new listings are being sorted, please ask the staff"."""
-    return _empty(page.m, page.pen, page.theme, page.hotline)
+    return _empty(page.m, page.pen, page.theme, page.lang)
 
 
 def job_page(slide: Slide, page: Page) -> list[Op]:
     """The job cards of a page of listings (the empty page's words when it has none)."""
     if not slide.listings:
         return empty_body(page)
-    m, theme, fonts = page.m, page.theme, page.fonts
-    # Never fewer cards than the slide has listings (a playlist may ask for more than config).
-    n = cards_per_page(m.width, m.height, theme, max(slide.cards or page.cards or 0, len(slide.listings)))
-    ops: list[Op] = []
-    for listing, rect in zip(slide.listings, card_rects(m, n), strict=False):
-        try:
-            ops += layout_card(listing, rect, m, theme, fonts)
-        except Exception:  # one bad card must not take the page down
-            if listing.id not in _failed_cards:
-                _failed_cards.add(listing.id)
-                log.exception("card %s (%s) could not be laid out; skipped", listing.id, listing.origin)
-    return ops
+    return _cards(slide, page.m, page.theme, page.fonts, page.cards, page.lang)
 
 
-def _header(m: Metrics, pen: _Pen, theme: Theme, station: str) -> list[Op]:
+def _header(m: Metrics, pen: _Pen, theme: Theme, station: str, logo: Picture | None = None) -> list[Op]:
     h = header_height(m)
     size = max(m.min_text, m.px(52))
-    avail = m.width - clock_rect(m, pen.fonts).w - m.sp(40)
+    ops: list[Op] = [Box(Rect(0, 0, m.width, h), theme.header_bg, role="header")]
+    x = m.sp(40)
+    if logo is not None and logo.width and logo.height:  # the station's logo, as tall as the header allows
+        lh = h - 2 * m.sp(12)
+        lw = min(round(lh * logo.width / logo.height), m.width // 5)
+        ops.append(Image(logo.path, Rect(x, (h - lh) // 2, lw, lh), role="logo", version=logo.version))
+        x += lw + m.sp(24)
+    avail = m.width - clock_rect(m, pen.fonts).w - x
     line = truncate(station, avail, size, lambda t, s: pen.fonts.width(t, s, True))
     top = (h - pen.line(size)) // 2
-    return [Box(Rect(0, 0, m.width, h), theme.header_bg, role="header"),
-            pen.text(line, m.sp(40), top, size, theme.header_fg, True, "station")]
+    return ops + [pen.text(line, x, top, size, theme.header_fg, True, "station")]
 
 
 def layout_clock(now: dt.datetime, m: Metrics, theme: Theme, fonts: Fonts) -> list[Op]:
@@ -157,16 +158,17 @@ def layout_clock(now: dt.datetime, m: Metrics, theme: Theme, fonts: Fonts) -> li
             pen.text(text, rect.right - m.sp(40) - w, top, size, theme.header_fg, True, "clock")]
 
 
-def _footer(m: Metrics, pen: _Pen, theme: Theme, hotline: str, slide: Slide) -> list[Op]:
+def _footer(m: Metrics, pen: _Pen, theme: Theme, hotline: str, slide: Slide, lang: str) -> list[Op]:
     h = footer_height(m)
     y = m.height - h
     size = max(m.min_text, m.px(44))
     top = y + (h - pen.line(size)) // 2
     ops: list[Op] = [Box(Rect(0, y, m.width, h), theme.footer_bg, role="footer")]
-    right_text = f"第 {slide.page + 1}/{slide.pages} 页" if slide.pages > 1 else ""
+    right_text = label("第 {page}/{pages} 页", lang, page=slide.page + 1, pages=slide.pages) \
+        if slide.pages > 1 else ""
     right_w = round(pen.fonts.width(right_text, size)) if right_text else 0
     if hotline:
-        text = f"求职咨询热线 {hotline}"
+        text = f"{label('求职咨询热线', lang)} {hotline}"
         text = truncate(text, m.width - right_w - m.sp(120), size, pen.fonts.width)
         ops.append(pen.text(text, m.sp(40), top, size, theme.footer_fg, True, "hotline"))
     if right_text:
@@ -175,9 +177,9 @@ def _footer(m: Metrics, pen: _Pen, theme: Theme, hotline: str, slide: Slide) -> 
     return ops
 
 
-def _empty(m: Metrics, pen: _Pen, theme: Theme, hotline: str) -> list[Op]:
+def _empty(m: Metrics, pen: _Pen, theme: Theme, lang: str) -> list[Op]:
     size = m.px(84)
-    lines = ["新的招聘信息正在整理中", "请向工作人员咨询"]
+    lines = [label("新的招聘信息正在整理中", lang), label("请向工作人员咨询", lang)]
     ops: list[Op] = []
     top = m.height // 2 - pen.line(size)
     for i, line in enumerate(lines):
@@ -187,233 +189,122 @@ def _empty(m: Metrics, pen: _Pen, theme: Theme, hotline: str) -> list[Op]:
     return ops
 
 
-# ------------------------------------------------------------------ the job card
+# ------------------------------------------------------------------ the job cards
 
 
-def qr_target(listing: Listing) -> str | None:
-    """What a phone should get from the card's QR code: the link, else a tel: URI."""
-    if listing.link:
-        return listing.link
-    if listing.phone:
-        return "tel:" + listing.phone.replace("-", "")
-    return None
+def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: Fonts,
+                lang: str = "zh-cn") -> list[Op]:
+    """One job card alone inside ``rect`` (see ``card.py`` for the grid and the sizes)."""
+    plans, _ = card.layout_cards((listing,), [rect], m, theme, fonts, lang)
+    return list(plans[0].ops)
 
 
-def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: Fonts) -> list[Op]:
-    """One job card inside ``rect``; every op stays inside it and none overlap.
+def _cards(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, cards: int | None, lang: str) -> list[Op]:
+    """The job cards of a page, all at one scale; a lone last card in the middle of its page."""
+    listings = slide.listings
+    if slide.part:  # one listing over two pages: the whole body is its card
+        listings, n = listings[:1], 1
+    else:
+        n = cards_per_page(m.width, m.height, theme, max(slide.cards or cards or 0, len(listings)))
+        listings = listings[:n]
+    rects = card_rects(m, n)[:len(listings)]
+    try:
+        plans, _ = card.layout_cards(listings, rects, m, theme, fonts, lang, slide.part)
+    except Exception:  # a bad listing must not take the page down: the others, one by one
+        plans = []
+        for listing, rect in zip(listings, rects, strict=False):
+            try:
+                plans += card.layout_cards((listing,), [rect], m, theme, fonts, lang)[0]
+            except Exception:
+                if listing.id not in _failed_cards:
+                    _failed_cards.add(listing.id)
+                    log.exception("card %s (%s) could not be laid out; skipped", listing.id, listing.origin)
+    if len(listings) < n and rects:  # the page's spare room either side, shared evenly
+        used = rects[-1].right - rects[0].x
+        area = card_rects(m, 1)[0]
+        return card.centred(plans, max(0, (area.w - used) // 2 - (rects[0].x - area.x)))
+    return [op for p in plans for op in p.ops]
 
-    Title and pay are the largest text; the settlement is a coloured badge beside
-    the pay; the phone number is drawn whole at the bottom, next to a QR code.
-    Room is given in order of importance: phone, pay, title (two lines, else
-    one), badge, then the optional lines (employer, place, hours, requirements,
-    description), each shrinking to the size floor before wrapping, and left
-    out when there is no room for it.
+
+def text_lines(text: str, width: int, size: int, fonts: Fonts) -> list[str]:
+    return break_lines(text, width, size, fonts.width)
+
+
+# ------------------------------------------------------------------ cutting listings into pages
+
+AUTO_MOST = 4  # cards_per_page: auto tries this many, then fewer
+
+
+def page_fits(listings: tuple[Listing, ...], m: Metrics, theme: Theme, fonts: Fonts, lang: str,
+              whole: bool, cards: int = 0, memo: dict | None = None) -> bool:
+    """Whether these listings go on one page (cut for ``cards``) at the floors: title, pay and
+    phone bar of every card in place (and, when ``whole``, every row to its end). ``memo``
+    keeps each card's answer by (listing, size of its card, title lines)."""
+    n = max(cards, len(listings))
+    rects = card_rects(m, n)[:len(listings)]
+    base = card.floors(m, theme, fonts)
+    slots = card._slots(listings, rects, m, base, fonts, theme.title_face)
+    memo = {} if memo is None else memo
+    for listing, rect in zip(listings, rects, strict=True):
+        key = (id(listing), rect.w, rect.h, slots, theme.name, whole)
+        hit = memo.get(key)
+        if hit is None or hit[0] is not listing:  # the rows are broken only when they matter
+            plan = card.layout_card(listing, rect, m, theme, fonts, base, slots, lang, with_rows=whole)
+            hit = memo[key] = (listing, plan.fits, plan.whole)
+        if not hit[1] or (whole and not hit[2]):
+            return False
+    return True
+
+
+class Pager:
+    """Cuts listings into job pages for one screen (``schedule.Programme.pager``).
+
+    A page takes the cards asked for (``auto``: up to four), or fewer when the title,
+    pay or phone of one of them would not fit whole at the floors. Rows that do not fit
+    end with "详情请到服务台"; a listing alone on its page whose rows do not fit gets a
+    second page instead. A short last page keeps the size of the pages before it (its
+    cards centred).
     """
-    card = _Card(listing, rect, m, theme, fonts)
-    ops: list[Op] = [Box(rect, theme.card_bg, radius=m.sp(theme.radius * 1080), border=max(2, m.sp(3)),
-                         border_color=theme.card_edge, role="card")]
-    flow, bottom, y, floor_y = card.main_blocks()
-    # The contact line above the phone, when there is room.
-    if bottom:
-        contact = card.contact_line(bottom[0].top)
-        if contact.top >= y:
-            bottom.insert(0, contact)
-            floor_y = contact.top - card.gap
-    flow += card.optional_lines(flow, y, floor_y)
-    ops += [*flow, *bottom]
-    if card.qr_op:
-        ops.append(card.qr_op)
-    if card.image_op:
-        ops.append(card.image_op)
-    return ops
 
+    def __init__(self, width: int, height: int, fonts: Fonts, lang: str = "zh-cn"):
+        self.width, self.height, self.fonts, self.lang = width, height, fonts, lang
+        self._fits: dict[tuple, tuple[tuple[Listing, ...], bool]] = {}
+        self._cards: dict[tuple, tuple[Listing, bool, bool]] = {}
 
-class _Card:
-    """One card's layout: the room it has and the steps that fill it."""
+    def _fits_page(self, listings: tuple[Listing, ...], theme: Theme, whole: bool, cards: int = 0) -> bool:
+        key = (tuple(id(x) for x in listings), theme.name, whole, cards)
+        hit = self._fits.get(key)
+        if hit is None or any(a is not b for a, b in zip(hit[0], listings, strict=True)):
+            if len(self._fits) > 50_000:  # months of new listings: stay bounded
+                self._fits.clear()
+                self._cards.clear()
+            m = Metrics.for_size(self.width, self.height, theme)
+            hit = self._fits[key] = (listings, page_fits(listings, m, theme, self.fonts, self.lang, whole,
+                                                         cards, self._cards))
+        return hit[1]
 
-    def __init__(self, listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: Fonts):
-        self.listing, self.m, self.theme, self.fonts = listing, m, theme, fonts
-        self.pen = _Pen(fonts)
-        self.inner = inner = rect.inset(m.sp(34))
-        self.gap = m.sp(10)
-        self.qr_op = self._qr()
-        qr_top = self.qr_op.y if self.qr_op else inner.bottom
-        self.left_w = inner.w - (self.qr_op.side + m.sp(24) if self.qr_op else 0)
-        # Zones on the right that text must keep clear of: (top, bottom, width left beside it).
-        self.zones = [(qr_top - self.gap, inner.bottom, self.left_w)]
-        self.image_op = self._picture(qr_top)
-        # The settlement badge beside the pay (or under it).
-        self.bsize = max(m.min_text, m.px(50))
-        self.bpad = m.sp(16)
-        self.bh = self.pen.line(self.bsize) + m.sp(4)
-        settle = listing.settlement
-        self.badge = theme.badges.get(settle.kind) if settle else None
-        self.badge_w = round(self.wb(settle.zh, self.bsize)) + 2 * self.bpad if settle else 0
+    def __call__(self, listings: tuple[Listing, ...], wanted: int, theme_name: str
+                 ) -> list[tuple[tuple[Listing, ...], int, int]]:
+        """(listings, the cards the page is cut for, part) for each page."""
+        from .themes import get
 
-    def wb(self, text: str, size: int) -> float:
-        return self.fonts.width(text, size, True)
-
-    def wr(self, text: str, size: int) -> float:
-        return self.fonts.width(text, size, False)
-
-    def _qr(self) -> Qr | None:
-        """The QR code, bottom right, as large as the card allows, whole pixels per module."""
-        target = qr_target(self.listing)
-        if not target:
-            return None
-        m, inner = self.m, self.inner
-        room = min(round(min(m.width, m.height) * 0.22), inner.h * 3 // 5, inner.w * 2 // 5)
-        px = qr.module_px(target, room)
-        side = px * qr.side_modules(target)
-        if px >= max(3, m.sp(4)):
-            return Qr(target, inner.right - side, inner.bottom - side, px, side)
-        return None
-
-    def _picture(self, qr_top: int) -> Image | None:
-        """The listing's picture, top right, when the card is wide and tall enough for it."""
-        m, inner, listing = self.m, self.inner, self.listing
-        if not listing.image or inner.w < m.sp(640):
-            return None
-        iw = inner.w * 3 // 10
-        ih = min(iw * 3 // 4, qr_top - 2 * self.gap - inner.y)
-        if ih < m.sp(160):
-            return None
-        self.zones.append((inner.y, inner.y + ih + self.gap, inner.w - iw - m.sp(24)))
-        return Image(listing.image, Rect(inner.right - iw, inner.y, iw, ih), role="picture",
-                     version=listing.image_version)
-
-    def width_at(self, top: int, height: int) -> int:
-        """The usable width for a block at ``top``: narrower beside the QR code or picture."""
-        return min([self.inner.w] + [w for y0, y1, w in self.zones if top < y1 and top + height > y0])
-
-    def main_blocks(self) -> tuple[list[Op], list[Text], int, int]:
-        """(title and pay, the phone, where the title and pay end, where the phone begins):
-        the largest first; then one title line; then the size floors."""
-        m, inner, gap = self.m, self.inner, self.gap
-        for title_lines, compact, phone_size in ((2, False, m.px(76)), (1, False, m.px(76)),
-                                                 (1, True, m.px(60)), (1, True, m.min_text)):
-            bottom = self.phone_block(phone_size)
-            floor_y = bottom[0].top - gap if bottom else inner.bottom
-            flow, y = self.top_block(title_lines, compact)
-            if y <= floor_y:
-                return flow, bottom, y, floor_y
-        # a card too small for its content: title and phone only, never overlapping
-        title = [op for op in flow if isinstance(op, Text) and op.role == "title"][:1]
-        y = title[0].bottom + gap if title else inner.y
-        return [*title], bottom, y, floor_y
-
-    def phone_block(self, largest: int) -> list[Text]:
-        """The phone number: bottom left, whole, never cut."""
-        if not self.listing.phone:
-            return []
-        min_text = self.m.min_text
-        phone = self.listing.phone_display
-        size = fit_single(phone, self.left_w, max(min_text, largest), min_text, self.wb) or min_text
-        return [self.pen.text(phone, self.inner.x, self.inner.bottom - self.pen.line(size), size,
-                              self.theme.phone, True, "phone")]
-
-    def top_block(self, title_lines: int, compact: bool) -> tuple[list[Op], int]:
-        """Title and pay (and the badge), and where they end."""
-        m, inner, pen, theme, min_big = self.m, self.inner, self.pen, self.theme, self.m.min_big
-        y = inner.y
-        out: list[Op] = []
-        tsize = min_big if compact else max(min_big, m.px(92))
-        f = fit(self.listing.title, inner.w, title_lines, tsize, min_big, self.wb)
-        narrow = self.width_at(inner.y, len(f.lines) * pen.line(f.size))
-        if narrow < inner.w:
-            f = fit(self.listing.title, narrow, title_lines, tsize, min_big, self.wb)
-        for line in f.lines:
-            out.append(pen.text(line, inner.x, y, f.size, theme.title, True, "title"))
-            y += pen.line(f.size)
-        y += self.gap
-        pay_text = self.listing.pay_display
-        pay_max = min_big if compact else max(min_big, m.px(84))
-        avail = self.width_at(y, pen.line(pay_max))
-        beside = avail - self.badge_w - m.sp(24) if self.badge else avail
-        psize = fit_single(pay_text, beside, pay_max, min_big, self.wb)
-        below = psize is None
-        if psize is None:
-            psize = fit_single(pay_text, avail, pay_max, min_big, self.wb) or min_big
-        text = truncate(pay_text, avail, psize, self.wb)
-        pay_op = pen.text(text, inner.x, y, psize, theme.pay, True, "pay")
-        out.append(pay_op)
-        y += pen.line(psize)
-        y = self._badge(out, pay_op, below, y)
-        return out, y + self.gap
-
-    def _badge(self, out: list[Op], pay_op: Text, below: bool, y: int) -> int:
-        """The settlement badge beside the pay (or under it, then the block ends lower),
-        and "招4人" after it when the row has room."""
-        settle, badge = self.listing.settlement, self.badge
-        if badge is None or settle is None:
-            return y
-        m, pen, bh = self.m, self.pen, self.bh
-        if below:
-            bx, by = self.inner.x, y + self.gap
-            y = by + bh
-        else:
-            bx = self.inner.x + pay_op.width + m.sp(24)
-            by = pay_op.top + (pay_op.bottom - pay_op.top - bh) // 2
-        out.append(Box(Rect(bx, by, self.badge_w, bh), badge.bg, radius=bh // 4, role="badge"))
-        out.append(pen.text(settle.zh, bx + self.bpad, by + m.sp(2), self.bsize, badge.fg, True,
-                            "badge-text"))
-        if self.listing.headcount:
-            wanted = f"招{self.listing.headcount}人"
-            hx = bx + self.badge_w + m.sp(20)
-            if hx + self.wb(wanted, self.bsize) <= self.inner.x + self.width_at(by, bh):
-                out.append(pen.text(wanted, hx, by + m.sp(2), self.bsize, self.theme.label, True,
-                                    "headcount"))
-        return y
-
-    def contact_line(self, phone_top: int) -> Text:
-        """电话 and the contact's name, just above the phone number."""
-        lsize = max(self.m.min_text, self.m.px(40))
-        contact = self.listing.contact
-        label = truncate("电话" + (f"  {contact}" if contact else ""), self.left_w, lsize, self.wr)
-        top = phone_top - self.pen.line(lsize)
-        return self.pen.text(label, self.inner.x, top, lsize, self.theme.label, False, "contact")
-
-    def optional_lines(self, flow: list[Op], y: int, floor_y: int) -> list[Op]:
-        """Optional lines, in order of importance, all at one size: the largest at which every
-        one fits whole (large print for older readers; shrinking within limits before anything
-        is dropped), else the smallest, leaving out the least important lines that do not fit."""
-        listing, m = self.listing, self.m
-        counted = any(isinstance(op, Text) and op.role == "headcount" for op in flow)
-        headcount = f"{listing.headcount}人" if listing.headcount and not counted else ""
-        lines = [("", listing.employer, "employer", 2), ("地点", listing.place, "place", 2),
-                 ("时间", listing.hours, "hours", 2), ("招聘", headcount, "headcount", 1),
-                 ("要求", "；".join(listing.requirements), "requirements", 2),
-                 ("说明", listing.description, "description", 2)]
-        lines = [x for x in lines if x[1]]
-        sizes = sorted({max(m.min_text, m.px(44 * k)) for k in (1.25, 1.12, 1.0, 0.94, 0.88)},
-                       reverse=True)
-        placed: list[Op] = []
-        for size in sizes:
-            placed, whole = self._place_lines(lines, size, y, floor_y)
-            if whole:
-                break
-        return placed
-
-    def _place_lines(self, lines: list[tuple[str, str, str, int]], size: int, top: int,
-                     floor_y: int) -> tuple[list[Op], bool]:
-        """The optional lines at ``size`` from ``top``; and whether every one of them fitted whole."""
-        placed: list[Op] = []
-        whole = True
-        for label, value, role, max_lines in lines:
-            text = f"{label}：{value}" if label else value
-            for allowed in range(max_lines, 0, -1):
-                w = self.width_at(top, self.pen.line(size) * allowed)
-                f = fit(text, w, allowed, size, size, self.wr)
-                height = len(f.lines) * self.pen.line(f.size)
-                if top + height <= floor_y and self.width_at(top, height) >= w:
-                    for line in f.lines:
-                        placed.append(self.pen.text(line, self.inner.x, top, f.size,
-                                                    self.theme.text if label else self.theme.label,
-                                                    False, role))
-                        top += self.pen.line(f.size)
-                    top += self.gap // 2
-                    whole = whole and not f.truncated
-                    break
+        theme = get(theme_name)
+        most = cards_per_page(self.width, self.height, theme, wanted or AUTO_MOST)
+        pages: list[tuple[tuple[Listing, ...], int, int]] = []
+        i = 0
+        while i < len(listings):
+            n = min(most, len(listings) - i)
+            while n > 1 and not self._fits_page(listings[i:i + n], theme, whole=False):
+                n -= 1
+            chunk = listings[i:i + n]
+            if n == 1 and not self._fits_page(chunk, theme, whole=True):
+                pages += [(chunk, 1, card.FIRST_OF_TWO), (chunk, 1, card.SECOND_OF_TWO)]
             else:
-                whole = False
-        return placed, whole
+                pages.append((chunk, n, card.WHOLE))
+            i += n
+        # a short last page keeps the size of the page before it, when its cards fit that size
+        if len(pages) > 1 and pages[-1][2] == card.WHOLE and pages[-2][2] == card.WHOLE:
+            last, before = pages[-1], pages[-2]
+            if len(last[0]) < before[1] and self._fits_page(last[0], theme, False, before[1]):
+                pages[-1] = (last[0], before[1], card.WHOLE)
+        return pages

@@ -15,6 +15,7 @@ import pygame
 
 from signage.core.model import Slide
 from signage.kinds import registry as kinds
+from signage.parse.images import Picture
 
 from . import draw, themes
 from .fonts import Fonts
@@ -28,6 +29,8 @@ class PageStyle:
     hotline: str = ""
     cards: int | None = None
     theme: str = "day"
+    lang: str = "zh-cn"  # the fixed words in Simplified or Traditional Chinese (labels.py)
+    logo: Picture | None = None  # the station's logo, at the left of the header (assets.logo)
 
 
 def rotate(surface: pygame.Surface, rotation: int) -> pygame.Surface:
@@ -52,7 +55,8 @@ def compose(slide: Slide, size: tuple[int, int], fonts: Fonts, style: PageStyle,
             now: dt.datetime | None = None) -> pygame.Surface:
     """A whole logical frame: the page with the clock over it (for PNGs and screenshots)."""
     theme = themes.get(slide.theme or style.theme)
-    page = draw.render_slide(slide, size, theme, fonts, style.station, style.hotline, style.cards)
+    page = draw.render_slide(slide, size, theme, fonts, style.station, style.hotline, style.cards,
+                             style.lang, style.logo)
     if now is not None and kinds.chrome(slide.kind):  # the clock is part of the header
         clock, pos = draw.render_clock(now, size, theme, fonts)
         page.blit(clock, pos)

@@ -49,9 +49,9 @@ def fit_block(text: str, width: int, height: int, max_size: int, min_size: int, 
 
 
 def _centred(pen: _Pen, text: str, rect: Rect, top: int, size: int, color: RGB, bold: bool,
-             role: str) -> Text:
-    w = pen.fonts.width(text, size, bold)
-    return pen.text(text, rect.x + max(0, round((rect.w - w) / 2)), top, size, color, bold, role)
+             role: str, face: str = "") -> Text:
+    w = pen.fonts.width(text, size, bold, face)
+    return pen.text(text, rect.x + max(0, round((rect.w - w) / 2)), top, size, color, bold, role, face)
 
 
 def message(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, urgent_tag: str = "") -> list[Op]:
@@ -64,10 +64,10 @@ def message(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, urgent_tag: st
     title_c = theme.urgent_fg if urgent else theme.title
     text_c = theme.urgent_fg if urgent else theme.text
     ops: list[Op] = [Box(body, bg, radius=m.sp(theme.radius * 1080), border=0 if urgent else max(2, m.sp(3)),
-                         border_color=None if urgent else theme.card_edge, role="card")]
+                         border_color=None if urgent else theme.card_edge, role="card",
+                         texture="" if urgent else theme.texture)]
     inner = body.inset(m.sp(48))
     y = inner.y
-    wb = lambda t, s: pen.fonts.width(t, s, True)  # noqa: E731
     wr = lambda t, s: pen.fonts.width(t, s, False)  # noqa: E731
     if urgent:
         size = max(m.min_text, m.px(52))
@@ -80,9 +80,11 @@ def message(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, urgent_tag: st
         side = px * qr.side_modules(slide.qr)
         qr_op = Qr(slide.qr, inner.right - side, inner.bottom - side, px, side)
     if slide.title:
-        f = fit(slide.title, inner.w, 2, max(m.min_big, m.px(104)), m.min_big, wb)
+        face = "" if urgent else theme.title_face  # the night market's handwriting
+        f = fit(slide.title, inner.w, 2, max(m.min_big, m.px(104)), m.min_big,
+                lambda t, s: pen.fonts.width(t, s, True, face))
         for line in f.lines:
-            ops.append(_centred(pen, line, inner, y, f.size, title_c, True, "title"))
+            ops.append(_centred(pen, line, inner, y, f.size, title_c, True, "title", face))
             y += pen.line(f.size)
         y += m.sp(28)
     if slide.text:
@@ -112,7 +114,7 @@ def with_qr(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, caption: str =
     pen = _Pen(fonts)
     body = body_rect(m)
     ops: list[Op] = [Box(body, theme.card_bg, radius=m.sp(theme.radius * 1080), border=max(2, m.sp(3)),
-                         border_color=theme.card_edge, role="card")]
+                         border_color=theme.card_edge, role="card", texture=theme.texture)]
     inner = body.inset(m.sp(48))
     portrait = m.height > m.width
     csize = max(m.min_text, m.px(44))
@@ -148,11 +150,19 @@ def with_qr(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, caption: str =
                      else Rect(inner.x, inner.y, inner.w - side - m.sp(48), inner.h))
     else:
         text_area = inner
-    ops += _words(slide, text_area, m, theme, pen, tag)
-    return ops
+    words = _words(slide, text_area, m, theme, pen, tag, centre=not (portrait and side))
+    if portrait and side and words:  # words and code as one block in the middle, no hole between
+        used = max(op.bottom if isinstance(op, Text) else op.rect.bottom for op in words
+                   if isinstance(op, Text | Box)) - text_area.y
+        dy = max(0, (inner.h - (used + m.sp(48) + block_h)) // 2)
+        words = [_moved(op, dy) for op in words]
+        code_dy = text_area.y + dy + used + m.sp(48) - y
+        ops = ops[:1] + [_moved(op, code_dy) for op in ops[1:]]
+    return ops + words
 
 
-def _words(slide: Slide, area: Rect, m: Metrics, theme: Theme, pen: _Pen, tag: str) -> list[Op]:
+def _words(slide: Slide, area: Rect, m: Metrics, theme: Theme, pen: _Pen, tag: str,
+           centre: bool = True) -> list[Op]:
     """Tag, title, details (when, where) and text, top-down in ``area``, centred vertically."""
     wb = lambda t, s: pen.fonts.width(t, s, True)  # noqa: E731
     wr = lambda t, s: pen.fonts.width(t, s, False)  # noqa: E731
@@ -167,9 +177,11 @@ def _words(slide: Slide, area: Rect, m: Metrics, theme: Theme, pen: _Pen, tag: s
         ops.append(pen.text(tag, area.x + pad, y + m.sp(3), size, theme.header_fg, True, "tag-text"))
         y += h + m.sp(24)
     if slide.title:
-        f = fit(slide.title, area.w, 3, max(m.min_big, m.px(96)), m.min_big, wb)
+        face = theme.title_face  # the night market's handwriting
+        f = fit(slide.title, area.w, 3, max(m.min_big, m.px(96)), m.min_big,
+                lambda t, s: pen.fonts.width(t, s, True, face))
         for line in f.lines:
-            ops.append(pen.text(line, area.x, y, f.size, theme.title, True, "title"))
+            ops.append(pen.text(line, area.x, y, f.size, theme.title, True, "title", face))
             y += pen.line(f.size)
         y += m.sp(24)
     for label, value in slide.details:
@@ -188,15 +200,17 @@ def _words(slide: Slide, area: Rect, m: Metrics, theme: Theme, pen: _Pen, tag: s
             y += pen.line(size)
     # Centre the block vertically in the area.
     used = y - area.y
-    shift = max(0, (area.h - used) // 2)
+    shift = max(0, (area.h - used) // 2) if centre else 0
     return [_moved(op, shift) for op in ops] if shift else ops
 
 
 def _moved(op: Op, dy: int) -> Op:
     if isinstance(op, Text):
         return replace(op, baseline=op.baseline + dy, top=op.top + dy, bottom=op.bottom + dy)
-    if isinstance(op, Box):
+    if isinstance(op, Box | Image):
         return replace(op, rect=Rect(op.rect.x, op.rect.y + dy, op.rect.w, op.rect.h))
+    if isinstance(op, Qr):
+        return replace(op, y=op.y + dy)
     return op
 
 
@@ -225,7 +239,7 @@ def figures(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts) -> list[Op]:
         r, c = divmod(i, cols)
         tile = Rect(area.x + c * (tw + gap), area.y + r * (th + gap), tw, th)
         ops.append(Box(tile, theme.card_bg, radius=m.sp(theme.radius * 1080), border=max(2, m.sp(3)),
-                       border_color=theme.card_edge, role="tile"))
+                       border_color=theme.card_edge, role="tile", texture=theme.texture))
         inner = tile.inset(m.sp(24))
         lsize = max(m.min_text, m.px(46))
         vf = fit(value, inner.w, 1, max(m.min_big, m.px(120)), m.min_big, wb)

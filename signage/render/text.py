@@ -4,14 +4,18 @@ Pure functions over a ``width(text, size) -> pixels`` measure, so that layout
 is tested as numbers. Rules (禁则): no line begins with closing punctuation such
 as ，。、；：？！）」』 and no line ends with an opening bracket such as （「『.
 Latin words and numbers (``3000-4500``, ``138``) are never split unless a single
-one is wider than the whole line.
+one is wider than the whole line; nor are Chinese words (身体健康 breaks as 身体/健康,
+never 身/体): BudouX's phrase model (in its wheel, offline) says where Chinese may break.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import budoux
 
 Measure = Callable[[str, int], float]
 
@@ -24,9 +28,38 @@ UNITS = "人元天件个号岁栋楼层家月日周年时分点条只双套次�
 _TOKEN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9.,:/%+\-@_#&'’]*[{UNITS}]?|\s+|.", re.DOTALL)
 
 
-def tokens(text: str) -> list[str]:
-    """Unbreakable pieces: a Latin word or number, a run of spaces, or one character."""
+def _pieces(text: str) -> list[str]:
+    """A Latin word or number, a run of spaces, or one character."""
     return _TOKEN.findall(text)
+
+
+@functools.cache
+def _phrases() -> budoux.Parser:
+    return budoux.load_default_simplified_chinese_parser()
+
+
+@functools.lru_cache(maxsize=8192)
+def tokens(text: str) -> tuple[str, ...]:
+    """Unbreakable pieces: a phrase (身体 健康，), a Latin word or number, a run of spaces.
+
+    BudouX proposes the breaks between Chinese phrases; a Latin word or number is never
+    broken, nor is anything next to a slash (元/月).
+    """
+    breaks, pos = set(), 0
+    for phrase in _phrases().parse(text)[:-1]:
+        pos += len(phrase)
+        breaks.add(pos)
+    out: list[str] = []
+    pos = 0
+    for piece in _pieces(text):
+        joined = out and not piece.isspace() and not out[-1].isspace() and (
+            pos not in breaks or piece[0] == "/" or out[-1][-1] == "/")
+        if joined:
+            out[-1] += piece
+        else:
+            out.append(piece)
+        pos += len(piece)
+    return tuple(out)
 
 
 def break_lines(text: str, max_width: float, size: int, width: Measure) -> list[str]:
@@ -45,38 +78,52 @@ def break_lines(text: str, max_width: float, size: int, width: Measure) -> list[
 def _break_paragraph(text: str, max_width: float, size: int, width: Measure) -> list[str]:
     pieces: list[str] = []
     for tok in tokens(text):
-        if not tok.isspace() and width(tok, size) > max_width:
-            pieces.extend(tok)  # a single word wider than the line: split it by characters
-        else:
+        if tok.isspace() or width(tok, size) <= max_width:
             pieces.append(tok)
+            continue
+        for sub in _pieces(tok):  # a phrase wider than the line: its words, then characters
+            if width(sub, size) > max_width:
+                pieces.extend(sub)
+            else:
+                pieces.append(sub)
 
     def w(items: list[str]) -> float:
         return sum(width(p, size) for p in items)
 
     lines: list[list[str]] = []
     line: list[str] = []
+    line_w = 0.0  # the width of ``line``, kept as it grows (measuring it again each time is quadratic)
     for piece in pieces:
-        if line and not piece.isspace() and w(line) + width(piece, size) > max_width:
-            _strip_end(line)
-            carry: list[str] = []
-            if piece[0] in NO_LINE_START:  # push-out: move the last word down with it
-                keep, moved = _push_out(line)
-                if moved and w(moved) + width(piece, size) <= max_width:
-                    line, carry = keep, moved
-            while len(line) > 1 and line[-1][-1] in NO_LINE_END \
-                    and w([line[-1], *carry]) + width(piece, size) <= max_width:
-                carry.insert(0, line.pop())
-                _strip_end(line)
-            lines.append(line)
-            line = carry
+        piece_w = width(piece, size)
+        if line and not piece.isspace() and line_w + piece_w > max_width:
+            done, line = _break_before(line, piece, piece_w, max_width, w)
+            lines.append(done)
+            line_w = w(line)
         if not line and piece.isspace():
             continue
         line.append(piece)
+        line_w += piece_w
     _strip_end(line)
     if line or not lines:
         lines.append(line)
     _no_orphan(lines, max_width, w)
     return ["".join(x) for x in lines]
+
+
+def _break_before(line: list[str], piece: str, piece_w: float, max_width: float,
+                  w: Callable[[list[str]], float]) -> tuple[list[str], list[str]]:
+    """``line`` ended before ``piece``: (the line, what moves down with the piece). Push-out: a
+    closing mark takes the last word down with it; an opening bracket never ends a line."""
+    _strip_end(line)
+    carry: list[str] = []
+    if piece[0] in NO_LINE_START:
+        keep, moved = _push_out(line)
+        if moved and w(moved) + piece_w <= max_width:
+            line, carry = keep, moved
+    while len(line) > 1 and line[-1][-1] in NO_LINE_END and w([line[-1], *carry]) + piece_w <= max_width:
+        carry.insert(0, line.pop())
+        _strip_end(line)
+    return line, carry
 
 
 def _no_orphan(lines: list[list[str]], max_width: float, w: Callable[[list[str]], float]) -> None:

@@ -57,10 +57,14 @@ class Theme:
     footer_fg: RGB
     badges: dict[Settlement, Badge] = field(default_factory=dict)
     scale: float = 1.0  # text size factor; the large-print theme is bigger
+    card_scale: float = 1.0  # the job cards' size floors, times this (see card.py)
     max_cards: int = MAX_CARDS[DEFAULT_THEME]
     radius: float = 0.018  # card corner radius, as a fraction of the screen's short side
     urgent_bg: RGB = (159, 18, 18)  # the priority message fills the page with this
     urgent_fg: RGB = (255, 255, 255)
+    texture: str = ""  # an asset drawn on the cards (assets/chalkboard.png: the night market's board)
+    title_face: str = ""  # "hand": titles in the handwriting face (AR PL UKai), when installed
+    glow: bool = False  # cards glow softly in their edge colour
 
     def text_pairs(self) -> list[tuple[str, RGB, RGB]]:
         """Every (what, text colour, background colour) this theme draws."""
@@ -76,6 +80,11 @@ class Theme:
             ("urgent", self.urgent_fg, self.urgent_bg),
         ]
         pairs += [(f"badge:{s.value}", b.fg, b.bg) for s, b in self.badges.items()]
+        if self.texture:  # the lightest grain of the board is what text must stand out from
+            from .assets import lightest
+
+            board = lightest(self.texture)
+            pairs += [(f"{what} on the board", fg, board) for what, fg, bg in pairs if bg == self.card_bg]
         return pairs
 
 
@@ -106,19 +115,19 @@ DAY = Theme(
     }),
 )
 
-NIGHT = Theme(
+NIGHT = Theme(  # the night market: glowing blackboards, chalk colours, handwritten titles
     name="night",
-    page_bg=hex_rgb("#0A0F0C"),
-    header_bg=hex_rgb("#0A0F0C"),
+    page_bg=hex_rgb("#070A08"),
+    header_bg=hex_rgb("#070A08"),
     header_fg=hex_rgb("#FFE27A"),
-    card_bg=hex_rgb("#16241D"),
-    card_edge=hex_rgb("#FFD54A"),
-    title=hex_rgb("#FAFAF2"),
-    text=hex_rgb("#E9EBE1"),
-    label=hex_rgb("#CDD3C4"),
-    pay=hex_rgb("#FFE066"),
-    phone=hex_rgb("#9DF0C0"),
-    footer_bg=hex_rgb("#0A0F0C"),
+    card_bg=hex_rgb("#16261E"),  # the board's colour (assets.BOARD); the chalk texture goes over it
+    card_edge=hex_rgb("#F2D36B"),
+    title=hex_rgb("#FBFAF0"),  # white chalk
+    text=hex_rgb("#EEF0E6"),
+    label=hex_rgb("#BFE8CF"),  # green chalk
+    pay=hex_rgb("#FFE066"),  # yellow chalk
+    phone=hex_rgb("#FFC2D4"),  # pink chalk
+    footer_bg=hex_rgb("#070A08"),
     footer_fg=hex_rgb("#FFE27A"),
     badges=_badges({
         Settlement.DAILY: ("#8EF0B0", "#06140C"),
@@ -129,6 +138,9 @@ NIGHT = Theme(
     }),
     urgent_bg=hex_rgb("#FFE066"),
     urgent_fg=hex_rgb("#0A0F0C"),
+    texture="chalkboard.png",
+    title_face="hand",
+    glow=True,
 )
 
 LARGE = Theme(
@@ -153,6 +165,7 @@ LARGE = Theme(
         Settlement.COMPLETION: ("#E5B3FF", "#000000"),
     }),
     scale=1.25,
+    card_scale=1.6,
     max_cards=MAX_CARDS["large"],
     urgent_bg=hex_rgb("#FFE600"),
     urgent_fg=hex_rgb("#000000"),

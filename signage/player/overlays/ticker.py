@@ -68,7 +68,8 @@ class TickerOverlay:
             reserve = 0
             if view.slide.pages > 1:  # keep the page number ("第 2/5 页") visible
                 n = view.slide.pages
-                reserve = round(view.fonts.width(f"第 {n}/{n} 页", max(m.min_text, m.px(44)))) + m.sp(80)
+                size = max(m.min_text, m.px(44))  # the footer's; a character and a half of it clear
+                reserve = round(view.fonts.width(f"第 {n}/{n} 页", size)) + m.sp(40) + round(size * 1.5)
             self.strip = ticker_mod.build(items, m, view.theme, view.fonts, reserve)
         return self.strip
 
