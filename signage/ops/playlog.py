@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TextIO
 
 from signage.player.hooks import Hooks
+from signage.sources.folder.decode import printable
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,8 @@ class PlayLog(Hooks):
         if not rows:
             rows = [{**base, "listing": None, "employer": None, "title": None,
                      "seconds": round(seconds, 3)}]
-        for row in rows:
-            self._pending.append((day, json.dumps(row, ensure_ascii=False)))
+        for row in rows:  # ids come from file names, which may be any bytes
+            self._pending.append((day, printable(json.dumps(row, ensure_ascii=False))))
         self._current = _Showing(t, now, seconds)
 
     def event(self, now: float, **fields) -> None:
