@@ -358,7 +358,7 @@ def cmd_run(settings, args, stop) -> int:
     between the steps and held by the player, whose loop then ends before a frame."""
     import pygame
 
-    from signage.ops.http import StatusRefused, StatusServer
+    from signage.ops.web import StatusRefused, WebServer
     from signage.player.contain import Faults
     from signage.player.loop import Player
 
@@ -376,7 +376,7 @@ def cmd_run(settings, args, stop) -> int:
     faults.install_thread_hook()
     status = None
     try:
-        status = StatusServer(settings.status_port, settings.status_host,
+        status = WebServer(settings.status_port, settings.status_host,
                               settings.status_token).start()
     except StatusRefused as exc:
         log.error("%s", exc)

@@ -1,6 +1,6 @@
 """What a long-running player carries besides the screen: metrics, screenshot, play log, watchdog.
 
-``attach`` plugs them into a Player as observers and into the StatusServer as
+``attach`` plugs them into a Player as observers and into the WebServer as
 routes; ``signage run`` and the soak bench use it the same way.
 """
 

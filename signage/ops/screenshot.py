@@ -47,7 +47,7 @@ def grab_display(player=None) -> tuple[int, int, bytes]:
 
 
 class Screenshots:
-    """A StatusServer route serving the current frame."""
+    """A WebServer route serving the current frame."""
 
     def __init__(self, post, timeout: float = 5.0, metrics=None):
         self._post = post

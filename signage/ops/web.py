@@ -1,0 +1,242 @@
+"""The player's HTTP server: ``/status``, ``/metrics``, ``/screenshot.png``, served by waitress.
+
+A Flask app in a thread of the player process, behind waitress (a pure-Python WSGI
+server that reads whole request headers in its single I/O thread before any worker
+thread sees them, so a client dribbling bytes costs a socket, not a thread). On top
+of waitress's own limits (``channel_timeout``, fixed ``threads``, ``backlog``) this
+module adds what a waiting-room box on a shared LAN needs:
+
+- a request's line and headers must arrive within HEADER_SECONDS of its first byte
+  (or of the connection, when it says nothing) and the whole request within
+  REQUEST_SECONDS: a slowloris is cut however slowly it dribbles;
+- at most CONNECTIONS connections: a new one pushes out the oldest that is idle or
+  still sending headers, so 1,000 held-open sockets cost CONNECTIONS descriptors and
+  a real request still gets through (the folder watcher keeps its descriptors);
+- the token is checked as soon as the headers are in, before any body is read.
+
+The routes only read ``state``, a dict the frame loop replaces whole (one reference
+assignment), so nothing mutable is shared between threads.
+
+It listens on 127.0.0.1 unless config.yaml says otherwise; listening on any other
+address requires ``status: token``, and then every request must carry
+``Authorization: Bearer <token>`` (or ``?token=<token>``) or gets 401.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import ipaddress
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from urllib.parse import parse_qs
+
+from flask import Flask, Response
+from waitress import wasyncore
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
+from waitress.utilities import Error
+
+from signage.sources.folder.decode import printable
+
+log = logging.getLogger(__name__)
+
+Route = Callable[[], tuple[int, str, bytes]]
+
+HEADER_SECONDS = 5.0  # the request line and headers, from the request's first byte
+REQUEST_SECONDS = 120.0  # the whole request with its body (an upload over a phone's Wi-Fi)
+IDLE_SECONDS = 10  # silence on a connection (waitress's channel_timeout)
+CONNECTIONS = 64  # open connections; beyond, the oldest idle one (or the newest) goes
+THREADS = 4  # workers answering requests whose headers (and body) are complete
+BACKLOG = 1024  # the kernel's queue of connections not yet accepted
+MAX_BODY = 16 * 1024 * 1024  # bytes of a request body (an upload with its form fields)
+
+
+class StatusRefused(ValueError):
+    """The status server would be reachable from the network without a token."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, token: str | None) -> None:
+    """Refuse a non-loopback address without a token (raises StatusRefused)."""
+    if not is_loopback(host) and not token:
+        raise StatusRefused(
+            f"status.host is {host!r}, which other computers can reach, but status.token is "
+            f"not set in config.yaml; set a long random token (or use host 127.0.0.1). "
+            f"The status server is not started.")
+
+
+class Unauthorized(Error):
+    code = 401
+    reason = "Unauthorized"
+
+    def to_response(self, ident=None):
+        status, headers, body = super().to_response(ident)
+        return status, [*headers, ("WWW-Authenticate", 'Bearer realm="signage"')], body
+
+
+# ------------------------------------------------------------------ waitress, hardened
+# Gate: (method, path, query, headers in waitress's UPPER_CASE form, peer address)
+# -> None to go on, or the waitress Error to answer at once (the body is never read).
+Gate = Callable[[str, str, str, dict, str], Error | None]
+
+
+class _Parser(HTTPRequestParser):
+    def __init__(self, adj, gate: Gate, peer: str):
+        super().__init__(adj)
+        self.gate = gate
+        self.peer = peer
+
+    def parse_header(self, header_plus):
+        super().parse_header(header_plus)
+        refusal = self.gate(self.command, self.path, self.query, self.headers, self.peer)
+        if refusal is not None:
+            self.error = refusal
+            self.completed = True
+
+
+class _Channel(HTTPChannel):
+    began = 0.0  # when the request being received sent its first byte
+
+    @property
+    def parser_class(self):
+        return functools.partial(_Parser, gate=self.server.gate, peer=str(self.addr[0]))
+
+    def received(self, data):
+        if self.request is None and data:
+            self.began = time.time()
+        return super().received(data)
+
+    def waiting(self) -> bool:
+        """Idle, or still sending its request's headers (nothing of ours is running)."""
+        return not self.requests and (self.request is None or not self.request.headers_finished)
+
+    def overdue(self, now: float) -> bool:
+        if self.requests or self.will_close:
+            return False  # being answered (waitress's own timeouts apply)
+        if self.request is None:
+            return now - self.last_activity > HEADER_SECONDS
+        if not self.request.headers_finished:
+            return now - self.began > HEADER_SECONDS
+        return now - self.began > REQUEST_SECONDS
+
+
+class _Server(TcpWSGIServer):
+    channel_class = _Channel
+
+    def __init__(self, app, gate: Gate, adj: Adjustments):
+        self.gate = gate
+        dispatcher = ThreadedTaskDispatcher()
+        dispatcher.set_thread_count(adj.threads)
+        super().__init__(app, map={}, dispatcher=dispatcher, adj=adj, sockinfo=adj.listen[0])
+
+    def maintenance(self, now):
+        super().maintenance(now)
+        for channel in list(self.active_channels.values()):
+            if channel.overdue(now):
+                channel.will_close = True
+
+    def handle_accept(self):
+        super().handle_accept()
+        if len(self.active_channels) > CONNECTIONS:
+            idle = [c for c in self.active_channels.values() if c.waiting()]
+            if idle:  # the oldest makes room; when all are being answered, waitress's cap holds
+                min(idle, key=lambda c: c.last_activity).handle_close()
+
+
+def _adjustments(host: str, port: int) -> Adjustments:
+    return Adjustments(
+        host=host, port=port, threads=THREADS, backlog=BACKLOG,
+        connection_limit=CONNECTIONS + 16,  # stop accepting when too many are being answered
+        channel_timeout=IDLE_SECONDS, cleanup_interval=1, asyncore_loop_timeout=1,
+        asyncore_use_poll=True,  # select() fails past descriptor 1024
+        max_request_body_size=MAX_BODY, ident="signage", expose_tracebacks=False,
+        clear_untrusted_proxy_headers=True)
+
+
+# ------------------------------------------------------------------ the server
+
+
+class WebServer:
+    """The HTTP server of one player process: ``start()``, set ``state``, ``stop()``.
+
+    ``routes`` maps a path to a function answering ``(code, content type, body)``;
+    ``/status`` is built in, ``runtime.attach`` adds ``/metrics`` and ``/screenshot.png``.
+    """
+
+    def __init__(self, port: int, host: str = "127.0.0.1", token: str | None = None):
+        check_bind(host, token)
+        self.state: dict = {"starting": True}
+        self.routes: dict[str, Route] = {"/status": self._status}
+        self.host = host
+        self.token = token or None
+        self.app = self._make_app()
+        self._server = _Server(self.app, self.gate, _adjustments(host, port))
+        self.port = int(self._server.effective_port)
+        self._thread = threading.Thread(target=self._server.run, name="status-http", daemon=True)
+
+    def _make_app(self) -> Flask:
+        app = Flask(__name__)
+
+        @app.get("/<path:name>")
+        def route(name: str):
+            handler = self.routes.get("/" + name)
+            if handler is None:
+                return _response(404, "text/plain; charset=utf-8", b"not found\n")
+            try:
+                return _response(*handler())
+            except Exception:
+                log.exception("status route /%s failed", name)
+                return _response(500, "text/plain; charset=utf-8", b"internal error\n")
+
+        return app
+
+    def gate(self, method: str, path: str, query: str, headers: dict, peer: str) -> Error | None:
+        """Called by waitress with the headers, before the body: None lets the request in."""
+        if self.token is None or self.token_given(headers.get("AUTHORIZATION", ""), query):
+            return None
+        return Unauthorized("a token is needed: Authorization: Bearer <status.token>")
+
+    def token_given(self, authorization: str, query: str) -> bool:
+        if authorization.startswith("Bearer "):
+            given = authorization[len("Bearer "):].strip()
+        else:
+            given = (parse_qs(query).get("token") or [""])[0]
+        return hmac.compare_digest(given.encode(), (self.token or "").encode())
+
+    def _status(self) -> tuple[int, str, bytes]:
+        text = json.dumps(self.state, ensure_ascii=False, indent=2, default=str)
+        return 200, "application/json; charset=utf-8", printable(text).encode()
+
+    def start(self) -> WebServer:
+        self._thread.start()
+        log.info("status on http://%s:%d/status%s", self.host, self.port,
+                 " (token required)" if self.token else "")
+        return self
+
+    def stop(self) -> None:
+        server = self._server
+        if self._thread.is_alive():  # close every socket in the I/O thread, which then ends
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+            self._thread.join(timeout=5)
+        else:
+            wasyncore.close_all(server._map)
+        server.task_dispatcher.shutdown(timeout=2)
+
+
+def _response(code: int, ctype: str, body: bytes) -> Response:
+    return Response(body, status=code, content_type=ctype, headers={"Cache-Control": "no-store"})
