@@ -23,8 +23,8 @@ import requests
 from drophelpers import eventually, listing_yaml
 
 from signage.ops import web
-from signage.ops.web import WebServer
 from signage.ops.playlog import read_records
+from signage.ops.web import WebServer
 from signage.sources.folder.decode import printable
 
 HELD = 300  # well above web.CONNECTIONS, below the player's descriptor limit in the test

@@ -24,17 +24,21 @@ address requires ``status: token``, and then every request must carry
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hmac
 import ipaddress
 import json
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from flask import Flask, Response
+from flask_wtf.csrf import CSRFProtect
+from itsdangerous import BadSignature
 from waitress import wasyncore
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
@@ -42,8 +46,11 @@ from waitress.parser import HTTPRequestParser
 from waitress.server import TcpWSGIServer
 from waitress.task import ThreadedTaskDispatcher
 from waitress.utilities import Error
+from werkzeug.http import parse_cookie
 
 from signage.sources.folder.decode import printable
+
+from . import staff
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +62,9 @@ IDLE_SECONDS = 10  # silence on a connection (waitress's channel_timeout)
 CONNECTIONS = 64  # open connections; beyond, the oldest idle one (or the newest) goes
 THREADS = 4  # workers answering requests whose headers (and body) are complete
 BACKLOG = 1024  # the kernel's queue of connections not yet accepted
-MAX_BODY = 16 * 1024 * 1024  # bytes of a request body (an upload with its form fields)
+MAX_BODY = 24 * 1024 * 1024  # bytes of a request body (an upload with its form fields)
+SMALL_BODY = 64 * 1024  # what the staff page takes from the LAN before the password (a form)
+SESSION_HOURS = 12
 
 
 class StatusRefused(ValueError):
@@ -90,9 +99,9 @@ class Unauthorized(Error):
 
 
 # ------------------------------------------------------------------ waitress, hardened
-# Gate: (method, path, query, headers in waitress's UPPER_CASE form, peer address)
+# Gate: (the request's line and headers, parsed by waitress; the peer's address)
 # -> None to go on, or the waitress Error to answer at once (the body is never read).
-Gate = Callable[[str, str, str, dict, str], Error | None]
+Gate = Callable[[HTTPRequestParser, str], Error | None]
 
 
 class _Parser(HTTPRequestParser):
@@ -103,7 +112,7 @@ class _Parser(HTTPRequestParser):
 
     def parse_header(self, header_plus):
         super().parse_header(header_plus)
-        refusal = self.gate(self.command, self.path, self.query, self.headers, self.peer)
+        refusal = self.gate(self, self.peer)
         if refusal is not None:
             self.error = refusal
             self.completed = True
@@ -178,19 +187,28 @@ class WebServer:
     ``/status`` is built in, ``runtime.attach`` adds ``/metrics`` and ``/screenshot.png``.
     """
 
-    def __init__(self, port: int, host: str = "127.0.0.1", token: str | None = None):
+    def __init__(self, port: int, host: str = "127.0.0.1", token: str | None = None,
+                 site: staff.Site | None = None, local: Callable[[str], bool] = is_loopback):
         check_bind(host, token)
+        self.local = local  # whether a peer is the box itself (tests pretend otherwise)
         self.state: dict = {"starting": True}
         self.routes: dict[str, Route] = {"/status": self._status}
         self.host = host
         self.token = token or None
-        self.app = self._make_app()
+        self.app = self._make_app(site)
         self._server = _Server(self.app, self.gate, _adjustments(host, port))
         self.port = int(self._server.effective_port)
         self._thread = threading.Thread(target=self._server.run, name="status-http", daemon=True)
 
-    def _make_app(self) -> Flask:
+    def _make_app(self, site: staff.Site | None) -> Flask:
         app = Flask(__name__)
+        app.config.update(
+            SECRET_KEY=secrets.token_bytes(32),  # sessions last while the player runs
+            SESSION_COOKIE_NAME="signage_session", SESSION_COOKIE_HTTPONLY=True,
+            SESSION_COOKIE_SAMESITE="Strict",
+            PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=SESSION_HOURS),
+            MAX_CONTENT_LENGTH=MAX_BODY, WTF_CSRF_TIME_LIMIT=None)
+        CSRFProtect(app)
 
         @app.get("/<path:name>")
         def route(name: str):
@@ -203,13 +221,39 @@ class WebServer:
                 log.exception("status route /%s failed", name)
                 return _response(500, "text/plain; charset=utf-8", b"internal error\n")
 
+        if site is not None:
+            app.register_blueprint(staff.blueprint(
+                site, lambda: self.state, lambda: self.routes["/screenshot.png"](), self.local))
         return app
 
-    def gate(self, method: str, path: str, query: str, headers: dict, peer: str) -> Error | None:
-        """Called by waitress with the headers, before the body: None lets the request in."""
-        if self.token is None or self.token_given(headers.get("AUTHORIZATION", ""), query):
+    def gate(self, request: HTTPRequestParser, peer: str) -> Error | None:
+        """Called by waitress with the headers, before the body: None lets the request in.
+
+        The machine routes (/status ...) need the token when there is one. The staff page
+        checks its password itself, but from the LAN only a logged-in browser may send
+        more than a small form.
+        """
+        if request.path in self.routes:
+            if self.token is None or self.token_given(request.headers.get("AUTHORIZATION", ""),
+                                                      request.query):
+                return None
+            return Unauthorized("a token is needed: Authorization: Bearer <status.token>")
+        small = not request.chunked and request.content_length <= SMALL_BODY
+        if small or self.local(peer) or self.logged_in(request.headers.get("COOKIE", "")):
             return None
-        return Unauthorized("a token is needed: Authorization: Bearer <status.token>")
+        return Unauthorized("log in on the staff page first")
+
+    def logged_in(self, cookie_header: str) -> bool:
+        """Whether the session cookie is ours, unexpired, and of a logged-in browser."""
+        value = parse_cookie(cookie_header).get(self.app.config["SESSION_COOKIE_NAME"])
+        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        if not value or serializer is None:
+            return False
+        try:
+            data = serializer.loads(value, max_age=SESSION_HOURS * 3600)
+        except BadSignature:
+            return False
+        return bool(isinstance(data, dict) and data.get(staff.STAFF))
 
     def token_given(self, authorization: str, query: str) -> bool:
         if authorization.startswith("Bearer "):
