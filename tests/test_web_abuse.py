@@ -56,7 +56,7 @@ def test_a_body_without_the_token_is_refused_before_it_is_read():
     s = WebServer(0, token="s3cret-token").start()
     try:
         with socket.create_connection(("127.0.0.1", s.port), timeout=5) as sock:
-            sock.sendall(b"POST /upload HTTP/1.1\r\nHost: box\r\nContent-Length: 5000000\r\n"
+            sock.sendall(b"POST /status HTTP/1.1\r\nHost: box\r\nContent-Length: 5000000\r\n"
                          b"Content-Type: application/octet-stream\r\n\r\n")  # and no body
             t0 = time.monotonic()
             answer = sock.recv(4096)
