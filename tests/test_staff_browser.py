@@ -105,7 +105,9 @@ def _submit(driver, button) -> None:
     WebDriverWait(driver, 60).until(staleness_of(old))
 
 
-def _upload(driver, path: Path, button: str = "do-upload") -> None:
+def _upload(driver, base: str, path: Path, button: str = "do-upload") -> None:
+    """From the page's top (the tests run in any order), upload ``path`` with ``button``."""
+    driver.get(base + "/")
     driver.find_element(By.ID, "file").send_keys(str(path))
     _submit(driver, driver.find_element(By.ID, button))
 
@@ -131,7 +133,7 @@ def _flash(driver) -> str:
 def test_an_uploaded_workbook_goes_on_air(box):
     driver, tmp, base, status = box
     loaded = status()["listings_loaded"]
-    _upload(driver, _xlsx(tmp / "夜班岗位.xlsx", [["夜班保安", "物业公司", "13812345678", "4000元/月"]]))
+    _upload(driver, base, _xlsx(tmp / "夜班岗位.xlsx", [["夜班保安", "物业公司", "13812345678", "4000元/月"]]))
     assert "已上传“夜班岗位.xlsx”" in _flash(driver)
     eventually(lambda: status().get("listings_loaded") == loaded + 1, timeout=20)
     assert (tmp / "jobs" / "夜班岗位.xlsx").exists()
@@ -140,7 +142,7 @@ def test_an_uploaded_workbook_goes_on_air(box):
 
 def test_a_broken_file_shows_its_line(box):
     driver, tmp, base, status = box
-    _upload(driver, _xlsx(tmp / "坏表.xlsx", [["保洁", "物业", "13812345678", "3000"],
+    _upload(driver, base, _xlsx(tmp / "坏表.xlsx", [["保洁", "物业", "13812345678", "3000"],
                                              ["", "物业", "123", "3000"]]))
 
     def problems():
@@ -159,7 +161,7 @@ def test_a_broken_file_shows_its_line(box):
 def test_preview_draws_the_cards_before_they_go_live(box):
     driver, tmp, base, status = box
     before = status()["listings_loaded"]
-    _upload(driver, _xlsx(tmp / "预览.xlsx", [["面点师", "早餐店", "13812345678", "5000"]]),
+    _upload(driver, base, _xlsx(tmp / "预览.xlsx", [["面点师", "早餐店", "13812345678", "5000"]]),
             button="do-preview")
     images = eventually(lambda: driver.find_elements(By.CSS_SELECTOR, "img.page"), timeout=60,
                         interval=0.2)
