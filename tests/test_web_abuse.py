@@ -7,6 +7,7 @@ its real folder watcher and a low descriptor limit, for the held-open sockets an
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import select
@@ -22,6 +23,7 @@ import pytest
 import requests
 from drophelpers import eventually, listing_yaml
 
+from signage.app.cli import main
 from signage.ops import web
 from signage.ops.playlog import read_records
 from signage.ops.web import WebServer
@@ -216,6 +218,17 @@ def test_a_gbk_file_name_shows_as_replacement_characters(player):
     assert plays[0]["title"] == "压缩包里的岗位"
     report = (tmp / "jobs" / "_错误报告.txt").read_bytes().decode("utf-8-sig")
     assert bad in report
+
+
+def test_validate_json_shows_a_gbk_file_name_as_replacement_characters(tmp_path, capfdbinary):
+    (tmp_path / "jobs").mkdir()
+    fd = os.open(os.path.join(os.fsencode(tmp_path / "jobs"), GBK_BAD), os.O_WRONLY | os.O_CREAT)
+    os.write(fd, "岗位: [没有括完\n".encode())
+    os.close(fd)
+    (tmp_path / "config.yaml").write_text("content: jobs\n", encoding="utf-8")
+    assert main(["--config", str(tmp_path / "config.yaml"), "validate", "--json"]) == 1
+    out = json.loads(capfdbinary.readouterr().out.decode("utf-8"))  # strict: valid UTF-8
+    assert out["problems"][0]["file"] == printable(os.fsdecode(GBK_BAD))
 
 
 def _today():

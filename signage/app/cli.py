@@ -310,13 +310,15 @@ def cmd_validate(settings, args) -> int:
     shown = sum(r["shows"] for r in rows)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if args.json:
-        print(json.dumps({
+        from signage.sources.folder.decode import printable
+
+        print(printable(json.dumps({  # file names in any bytes
             "ok": not errors,
             "files": files,
             "shown": shown,
             "listings": rows,
             "problems": [p.as_dict() for p in problems],
-        }, ensure_ascii=False, indent=2))
+        }, ensure_ascii=False, indent=2)))
     else:
         _print_validation(rows, problems, files, shown, len(errors))
     return 1 if errors else 0
