@@ -179,3 +179,54 @@ def test_a_gbk_named_file_can_be_deleted_and_restored_from_the_page(tmp_path):
         assert raw in os.listdir(os.fsencode(jobs))
     finally:
         server.stop()
+
+
+def test_the_page_shows_the_frame_of_every_output(tmp_path, fonts):
+    """One box, two HDMI outputs: the page has a frame of each, and they are the two screens."""
+    import threading
+
+    import pygame
+
+    from signage.app import config, wiring
+    from signage.player.outputs import Outputs
+    from signage.sources.folder import read as folder
+
+    (tmp_path / "jobs").mkdir()
+    for name, title in (("a.yaml", "厨房帮工"), ("b.yaml", "夜班保安")):
+        (tmp_path / "jobs" / name).write_text(f"岗位: {title}\n电话: 13812345678\n", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text(
+        "content: jobs\ndisplay: {fullscreen: false, size: [320, 180], outputs: [0, 1]}\n"
+        "pages: {seconds: 3600, transition: none, cards: 1}\n", encoding="utf-8")
+    settings = config.load(tmp_path / "config.yaml")
+    box = Outputs(settings, fonts)
+    server = WebServer(0, site=staff.staff_site(settings))
+    wiring.attach(box, server)
+    box.load(folder.scan(settings.content_dir).values())
+    server.start()
+    base = f"http://127.0.0.1:{server.port}"
+    got: dict = {}
+
+    def visit():
+        try:
+            time.sleep(1.0)  # the first frames
+            got["page"] = requests.get(base + "/", timeout=10).text
+            for n in (1, 2, 3):
+                r = requests.get(f"{base}/frame/{n}.png", timeout=10)
+                got[n] = r.content if r.status_code == 200 else r.status_code
+        finally:
+            box.stop()
+
+    visitor = threading.Thread(target=visit)
+    visitor.start()
+    try:
+        box.run(max_seconds=20)
+    finally:
+        visitor.join(timeout=10)
+        server.stop()
+        for p in box.players:
+            p.window.destroy()
+    assert "第 2 个屏幕的画面" in got["page"] and "/frame/2.png" in got["page"]
+    one, two = (pygame.image.load(io.BytesIO(got[n]), "f.png") for n in (1, 2))
+    assert one.get_size() == two.get_size() == (320, 180)
+    assert pygame.image.tobytes(one, "RGB") != pygame.image.tobytes(two, "RGB")
+    assert got[3] == 404

@@ -147,7 +147,13 @@ def urgent_yaml(title: str, text: str, until: dt.datetime) -> str:
                           allow_unicode=True, sort_keys=False)
 
 
-def blueprint(site: Site, state: Callable[[], dict], frame: Callable[[], tuple[int, str, bytes]] | None,
+def frame_routes(routes: dict) -> list[str]:
+    """The screenshot routes of the box's screens, in order (one per HDMI output)."""
+    shots = [p for p in routes if p == "/screenshot.png" or p.startswith("/screenshot-")]
+    return sorted(shots, key=lambda p: (len(p), p))
+
+
+def blueprint(site: Site, state: Callable[[], dict], routes: dict,
               is_loopback: Callable[[str], bool]) -> Blueprint:
     bp = Blueprint("staff", __name__, template_folder="templates")
     lockout = Lockout()
@@ -218,13 +224,15 @@ def blueprint(site: Site, state: Callable[[], dict], frame: Callable[[], tuple[i
                     has_playlists=site.playlists_dir is not None, logged_in=bool(session.get(STAFF)),
                     periods=playlog.PERIODS, file_id=file_id, bin_days=dropfolder.BIN_DAYS,
                     default_until=(now + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+                    screens=len(frame_routes(routes)),
                     stamp=int(time.time()))
 
-    @bp.get("/frame.png")
-    def frame_png():
-        if frame is None:
+    @bp.get("/frame/<int:n>.png")
+    def frame_png(n: int):
+        shots = frame_routes(routes)
+        if not 1 <= n <= len(shots):
             abort(404)
-        code, ctype, body = frame()
+        code, ctype, body = routes[shots[n - 1]]()
         return Response(body, status=code, content_type=ctype, headers={"Cache-Control": "no-store"})
 
     def uploaded() -> tuple[str, bytes] | None:

@@ -222,8 +222,7 @@ class WebServer:
                 return _response(500, "text/plain; charset=utf-8", b"internal error\n")
 
         if site is not None:
-            app.register_blueprint(staff.blueprint(
-                site, lambda: self.state, lambda: self.routes["/screenshot.png"](), self.local))
+            app.register_blueprint(staff.blueprint(site, lambda: self.state, self.routes, self.local))
         return app
 
     def gate(self, request: HTTPRequestParser, peer: str) -> Error | None:
