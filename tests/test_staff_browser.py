@@ -19,7 +19,10 @@ from drophelpers import eventually, listing_yaml
 from openpyxl import Workbook
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
@@ -107,8 +110,14 @@ def _submit(driver, button) -> None:
 
 def _upload(driver, base: str, path: Path, button: str = "do-upload") -> None:
     """From the page's top (the tests run in any order), upload ``path`` with ``button``."""
-    driver.get(base + "/")
-    driver.find_element(By.ID, "file").send_keys(str(path))
+    for attempt in range(3):
+        driver.get(base + "/")
+        try:
+            driver.find_element(By.ID, "file").send_keys(str(path))
+            break
+        except WebDriverException:  # the page was still being replaced (a busy machine)
+            if attempt == 2:
+                raise
     _submit(driver, driver.find_element(By.ID, button))
 
 

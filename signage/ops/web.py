@@ -9,9 +9,12 @@ module adds what a waiting-room box on a shared LAN needs:
 - a request's line and headers must arrive within HEADER_SECONDS of its first byte
   (or of the connection, when it says nothing) and the whole request within
   REQUEST_SECONDS: a slowloris is cut however slowly it dribbles;
-- at most CONNECTIONS connections: a new one pushes out the oldest that is idle or
-  still sending headers, so 1,000 held-open sockets cost CONNECTIONS descriptors and
-  a real request still gets through (the folder watcher keeps its descriptors);
+- at most CONNECTIONS connections (a few more while all of them are being answered;
+  beyond that, new ones wait in the kernel's backlog, costing us no descriptor). At the
+  limit, a new connection pushes out the oldest one that has been idle, or sending
+  headers, for STALLED_SECONDS: 1,000 held-open sockets cost CONNECTIONS descriptors
+  and a real request still gets through within seconds (the folder watcher keeps its
+  descriptors), while a burst of real clients, each sending at once, is never cut;
 - the token is checked as soon as the headers are in, before any body is read.
 
 The routes only read ``state``, a dict the frame loop replaces whole (one reference
@@ -59,7 +62,9 @@ Route = Callable[[], tuple[int, str, bytes]]
 HEADER_SECONDS = 5.0  # the request line and headers, from the request's first byte
 REQUEST_SECONDS = 120.0  # the whole request with its body (an upload over a phone's Wi-Fi)
 IDLE_SECONDS = 10  # silence on a connection (waitress's channel_timeout)
-CONNECTIONS = 64  # open connections; beyond, the oldest idle one (or the newest) goes
+CONNECTIONS = 64  # open connections; beyond, the oldest stalled one goes
+MAX_CONNECTIONS = CONNECTIONS + 16  # waitress stops accepting here (all being answered)
+STALLED_SECONDS = 0.5  # idle (or in its headers) this long, a connection may be pushed out
 THREADS = 4  # workers answering requests whose headers (and body) are complete
 BACKLOG = 1024  # the kernel's queue of connections not yet accepted
 MAX_BODY = 24 * 1024 * 1024  # bytes of a request body (an upload with its form fields)
@@ -130,9 +135,11 @@ class _Channel(HTTPChannel):
             self.began = time.time()
         return super().received(data)
 
-    def waiting(self) -> bool:
-        """Idle, or still sending its request's headers (nothing of ours is running)."""
-        return not self.requests and (self.request is None or not self.request.headers_finished)
+    def stalled(self, now: float) -> bool:
+        """Idle, or still sending its request's headers, for STALLED_SECONDS (nothing of ours runs)."""
+        return (not self.requests and not self.will_close
+                and (self.request is None or not self.request.headers_finished)
+                and now - self.last_activity > STALLED_SECONDS)
 
     def overdue(self, now: float) -> bool:
         if self.requests or self.will_close:
@@ -158,19 +165,27 @@ class _Server(TcpWSGIServer):
         for channel in list(self.active_channels.values()):
             if channel.overdue(now):
                 channel.will_close = True
+        self._make_room(now, CONNECTIONS // 2)  # accepting again, if it had stopped
 
     def handle_accept(self):
         super().handle_accept()
-        if len(self.active_channels) > CONNECTIONS:
-            idle = [c for c in self.active_channels.values() if c.waiting()]
-            if idle:  # the oldest makes room; when all are being answered, waitress's cap holds
-                min(idle, key=lambda c: c.last_activity).handle_close()
+        self._make_room(time.time(), CONNECTIONS)
+
+    def _make_room(self, now: float, keep: int) -> None:
+        """Close the oldest stalled connections beyond ``keep`` open ones."""
+        excess = len(self.active_channels) - keep
+        if excess <= 0:
+            return
+        stalled = sorted((c for c in self.active_channels.values() if c.stalled(now)),
+                         key=lambda c: c.last_activity)
+        for channel in stalled[:excess]:
+            channel.handle_close()
 
 
 def _adjustments(host: str, port: int) -> Adjustments:
     return Adjustments(
         host=host, port=port, threads=THREADS, backlog=BACKLOG,
-        connection_limit=CONNECTIONS + 16,  # stop accepting when too many are being answered
+        connection_limit=MAX_CONNECTIONS,
         channel_timeout=IDLE_SECONDS, cleanup_interval=1, asyncore_loop_timeout=1,
         asyncore_use_poll=True,  # select() fails past descriptor 1024
         max_request_body_size=MAX_BODY, ident="signage", expose_tracebacks=False,
