@@ -196,7 +196,7 @@ def test_the_page_shows_the_frame_of_every_output(tmp_path, fonts):
         (tmp_path / "jobs" / name).write_text(f"岗位: {title}\n电话: 13812345678\n", encoding="utf-8")
     (tmp_path / "config.yaml").write_text(
         "content: jobs\ndisplay: {fullscreen: false, size: [320, 180], outputs: [0, 1]}\n"
-        "pages: {seconds: 3600, transition: none, cards: 1}\n", encoding="utf-8")
+        "pages: {seconds: 3600, transition: none, cards_per_page: 1}\n", encoding="utf-8")
     settings = config.load(tmp_path / "config.yaml")
     box = Outputs(settings, fonts)
     server = WebServer(0, site=staff.staff_site(settings))
