@@ -165,7 +165,8 @@ class _Server(TcpWSGIServer):
         for channel in list(self.active_channels.values()):
             if channel.overdue(now):
                 channel.will_close = True
-        self._make_room(now, CONNECTIONS // 2)  # accepting again, if it had stopped
+        if len(self.active_channels) >= CONNECTIONS:  # at the limit: room to accept again
+            self._make_room(now, CONNECTIONS // 2)
 
     def handle_accept(self):
         super().handle_accept()
