@@ -155,6 +155,21 @@ def test_lan_without_a_password_set_gets_a_page_saying_so(tmp_path):
         server.stop()
 
 
+def test_the_box_itself_means_a_loopback_name_not_a_rebound_domain(tmp_path):
+    """DNS rebinding: a web page's own domain pointed at 127.0.0.1 gets no passwordless page."""
+    assert staff.host_name("[::1]:8787") == "::1" and staff.host_name("localhost:80") == "localhost"
+    site = staff.Site(tmp_path, None, tmp_path, generate_password_hash(PASSWORD), "测试驿站")
+    server = WebServer(0, site=site).start()
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        assert requests.get(base + "/", timeout=5, allow_redirects=False).status_code == 200
+        r = requests.get(base + "/", headers={"Host": f"evil.example:{server.port}"}, timeout=5,
+                         allow_redirects=False)
+        assert r.status_code == 302 and r.headers["Location"].endswith("/login")
+    finally:
+        server.stop()
+
+
 def test_a_gbk_named_file_can_be_deleted_and_restored_from_the_page(tmp_path):
     jobs = tmp_path / "jobs"
     jobs.mkdir()

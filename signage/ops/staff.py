@@ -106,6 +106,13 @@ class Lockout:
             self.failures.pop(peer, None)
 
 
+def host_name(host: str) -> str:
+    """``127.0.0.1:8787`` -> ``127.0.0.1``; ``[::1]:8787`` -> ``::1``."""
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
 def file_id(key: str) -> str:
     """A form value naming a file whatever bytes its name has."""
     return key.encode("utf-8", "surrogateescape").hex()
@@ -165,7 +172,8 @@ def blueprint(site: Site, state: Callable[[], dict], routes: dict,
                         headers={"Cache-Control": "no-store"})
 
     def here() -> bool:
-        return is_loopback(request.remote_addr or "")
+        """From the box itself, by a loopback name (not a page's domain rebound to 127.0.0.1)."""
+        return is_loopback(request.remote_addr or "") and is_loopback(host_name(request.host))
 
     @bp.before_request
     def guard():
