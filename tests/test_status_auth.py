@@ -36,3 +36,24 @@ def test_token_required_when_bound_to_all_addresses():
                             timeout=5).status_code == 404
     finally:
         server.stop()
+
+
+def test_a_header_route_answers_with_its_own_headers_and_needs_the_token():
+    def feed(headers):
+        if headers.get("If-None-Match") == '"v1"':
+            return 304, {"ETag": '"v1"'}, b""
+        return 200, {"ETag": '"v1"', "Content-Type": "application/json"}, b"{}"
+
+    server = WebServer(0, host="0.0.0.0", token="s3cret-token")
+    server.header_routes["/feed.json"] = feed
+    server.start()
+    url = f"http://127.0.0.1:{server.port}/feed.json"
+    auth = {"Authorization": "Bearer s3cret-token"}
+    try:
+        assert requests.get(url, timeout=5).status_code == 401
+        r = requests.get(url, headers=auth, timeout=5)
+        assert r.status_code == 200 and r.headers["ETag"] == '"v1"' and r.json() == {}
+        r = requests.get(url, headers={**auth, "If-None-Match": '"v1"'}, timeout=5)
+        assert r.status_code == 304 and r.content == b""
+    finally:
+        server.stop()

@@ -36,10 +36,10 @@ import logging
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import parse_qs
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask_wtf.csrf import CSRFProtect
 from itsdangerous import BadSignature
 from waitress import wasyncore
@@ -58,6 +58,8 @@ from . import staff
 log = logging.getLogger(__name__)
 
 Route = Callable[[], tuple[int, str, bytes]]
+# A route that reads the request's headers and sets its own: (status, headers, body).
+HeaderRoute = Callable[[Mapping[str, str]], tuple[int, dict[str, str], bytes]]
 
 HEADER_SECONDS = 5.0  # the request line and headers, from the request's first byte
 REQUEST_SECONDS = 120.0  # the whole request with its body (an upload over a phone's Wi-Fi)
@@ -209,6 +211,7 @@ class WebServer:
         self.local = local  # whether a peer is the box itself (tests pretend otherwise)
         self.state: dict = {"starting": True}
         self.routes: dict[str, Route] = {"/status": self._status}
+        self.header_routes: dict[str, HeaderRoute] = {}
         self.host = host
         self.token = token or None
         self.app = self._make_app(site)
@@ -229,9 +232,13 @@ class WebServer:
         @app.get("/<path:name>")
         def route(name: str):
             handler = self.routes.get("/" + name)
-            if handler is None:
+            header_handler = self.header_routes.get("/" + name)
+            if handler is None and header_handler is None:
                 return _response(404, "text/plain; charset=utf-8", b"not found\n")
             try:
+                if header_handler is not None:
+                    code, headers, body = header_handler(request.headers)
+                    return Response(body, status=code, headers=headers)
                 return _response(*handler())
             except Exception:
                 log.exception("status route /%s failed", name)
@@ -241,20 +248,20 @@ class WebServer:
             app.register_blueprint(staff.blueprint(site, lambda: self.state, self.routes, self.local))
         return app
 
-    def gate(self, request: HTTPRequestParser, peer: str) -> Error | None:
+    def gate(self, parsed: HTTPRequestParser, peer: str) -> Error | None:
         """Called by waitress with the headers, before the body: None lets the request in.
 
         The machine routes (/status ...) need the token when there is one. The staff page
         checks its password itself, but from the LAN only a logged-in browser may send
         more than a small form.
         """
-        if request.path in self.routes:
-            if self.token is None or self.token_given(request.headers.get("AUTHORIZATION", ""),
-                                                      request.query):
+        if parsed.path in self.routes or parsed.path in self.header_routes:
+            if self.token is None or self.token_given(parsed.headers.get("AUTHORIZATION", ""),
+                                                      parsed.query):
                 return None
             return Unauthorized("a token is needed: Authorization: Bearer <status.token>")
-        small = not request.chunked and request.content_length <= SMALL_BODY
-        if small or self.local(peer) or self.logged_in(request.headers.get("COOKIE", "")):
+        small = not parsed.chunked and parsed.content_length <= SMALL_BODY
+        if small or self.local(peer) or self.logged_in(parsed.headers.get("COOKIE", "")):
             return None
         return Unauthorized("log in on the staff page first")
 
