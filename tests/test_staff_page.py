@@ -26,12 +26,13 @@ PASSWORD = "驿站-password-1"
 
 def test_safe_names_keep_chinese_and_drop_paths_and_hidden_prefixes():
     assert dropfolder.safe_name("招聘 表.XLSX") == "招聘 表.xlsx"
+    assert dropfolder.safe_name("旧表.xls") == "旧表.xls"
     assert dropfolder.safe_name("C:\\Users\\王\\桌面\\岗位.csv") == "岗位.csv"
     assert dropfolder.safe_name("../../etc/岗位.yaml") == "岗位.yaml"
     assert dropfolder.safe_name("._~$岗位.xlsx") == "岗位.xlsx"
     assert dropfolder.safe_name('a<b>:c"|?*\x00.png') == "abc.png"
     assert len(dropfolder.safe_name("长" * 300 + ".xlsx")) == dropfolder.MAX_NAME
-    for bad in ("run.sh", "岗位.xls", "noext", "_错误报告.txt", ".xlsx"):
+    for bad in ("run.sh", "岗位.et", "noext", "_错误报告.txt", ".xlsx"):
         with pytest.raises(dropfolder.Refused):
             dropfolder.safe_name(bad)
 

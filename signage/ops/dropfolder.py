@@ -49,8 +49,8 @@ def safe_name(filename: str) -> str:
     name = _UNSAFE.sub("", name).strip().lstrip("._~$ ").strip()
     stem, dot, suffix = name.rpartition(".")
     if not dot or "." + suffix.lower() not in folder.LISTING_SUFFIXES | IMAGE_SUFFIXES:
-        raise Refused("只能上传 .xlsx、.csv、.yaml 招聘文件或 .png、.jpg 海报",
-                      "only .xlsx, .csv, .yaml listing files or .png, .jpg posters")
+        raise Refused("只能上传 .xlsx、.xls、.csv、.yaml 招聘文件或 .png、.jpg 海报",
+                      "only .xlsx, .xls, .csv, .yaml listing files or .png, .jpg posters")
     stem = stem.strip() or "文件"
     suffix = "." + suffix.lower()
     return stem[: MAX_NAME - len(suffix)].rstrip() + suffix
