@@ -204,7 +204,7 @@ def test_the_page_shows_the_frame_of_every_output(tmp_path, fonts):
     import pygame
 
     from signage.app import config, wiring
-    from signage.player.outputs import Outputs
+    from signage.player.loop import Player
     from signage.sources.folder import read as folder
 
     (tmp_path / "jobs").mkdir()
@@ -214,7 +214,7 @@ def test_the_page_shows_the_frame_of_every_output(tmp_path, fonts):
         "content: jobs\ndisplay: {fullscreen: false, size: [320, 180], outputs: [0, 1]}\n"
         "pages: {seconds: 3600, transition: none, cards_per_page: 1}\n", encoding="utf-8")
     settings = config.load(tmp_path / "config.yaml")
-    box = Outputs(settings, fonts)
+    box = Player(settings, fonts)  # a screen per output
     server = WebServer(0, site=staff.staff_site(settings))
     wiring.attach(box, server)
     box.load(folder.scan(settings.content_dir).values())
@@ -239,8 +239,7 @@ def test_the_page_shows_the_frame_of_every_output(tmp_path, fonts):
     finally:
         visitor.join(timeout=10)
         server.stop()
-        for p in box.players:
-            p.window.destroy()
+        pygame.display.quit()
     assert "第 2 个屏幕的画面" in got["page"] and "/frame/2.png" in got["page"]
     one, two = (pygame.image.load(io.BytesIO(got[n]), "f.png") for n in (1, 2))
     assert one.get_size() == two.get_size() == (320, 180)
