@@ -351,9 +351,9 @@ def report_xlsx(sheets: list[tuple], title: str) -> bytes:
     from openpyxl.styles import Font
 
     book = Workbook()
-    book.remove(book.active)
-    for name, header, rows in sheets:
-        sheet = book.create_sheet(name)
+    for i, (name, header, rows) in enumerate(sheets):
+        sheet = book.worksheets[0] if i == 0 else book.create_sheet()
+        sheet.title = name
         sheet.append([title])
         sheet.append(header)
         for cell in sheet[2]:

@@ -40,15 +40,18 @@ from collections.abc import Callable, Mapping
 from urllib.parse import parse_qs
 
 from flask import Flask, Response, request
-from flask_wtf.csrf import CSRFProtect
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFProtect  # type: ignore[import-untyped]  # ships no types
 from itsdangerous import BadSignature
-from waitress import wasyncore
-from waitress.adjustments import Adjustments
-from waitress.channel import HTTPChannel
-from waitress.parser import HTTPRequestParser
-from waitress.server import TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher
-from waitress.utilities import Error
+
+# waitress ships no types (types-waitress is wrong about the server's channels and port)
+from waitress import wasyncore  # type: ignore[import-untyped]
+from waitress.adjustments import Adjustments  # type: ignore[import-untyped]
+from waitress.channel import HTTPChannel  # type: ignore[import-untyped]
+from waitress.parser import HTTPRequestParser  # type: ignore[import-untyped]
+from waitress.server import TcpWSGIServer  # type: ignore[import-untyped]
+from waitress.task import ThreadedTaskDispatcher  # type: ignore[import-untyped]
+from waitress.utilities import Error  # type: ignore[import-untyped]
 from werkzeug.http import parse_cookie
 
 from signage.sources.folder.decode import printable
@@ -233,16 +236,16 @@ class WebServer:
         def route(name: str):
             handler = self.routes.get("/" + name)
             header_handler = self.header_routes.get("/" + name)
-            if handler is None and header_handler is None:
-                return _response(404, "text/plain; charset=utf-8", b"not found\n")
             try:
                 if header_handler is not None:
-                    code, headers, body = header_handler(request.headers)
+                    code, headers, body = header_handler(dict(request.headers.items()))
                     return Response(body, status=code, headers=headers)
-                return _response(*handler())
+                if handler is not None:
+                    return _response(*handler())
             except Exception:
                 log.exception("status route /%s failed", name)
                 return _response(500, "text/plain; charset=utf-8", b"internal error\n")
+            return _response(404, "text/plain; charset=utf-8", b"not found\n")
 
         if site is not None:
             app.register_blueprint(staff.blueprint(site, lambda: self.state, self.routes, self.local))
@@ -268,8 +271,11 @@ class WebServer:
     def logged_in(self, cookie_header: str) -> bool:
         """Whether the session cookie is ours, unexpired, and of a logged-in browser."""
         value = parse_cookie(cookie_header).get(self.app.config["SESSION_COOKIE_NAME"])
-        serializer = self.app.session_interface.get_signing_serializer(self.app)
-        if not value or serializer is None:
+        interface = self.app.session_interface
+        if not value or not isinstance(interface, SecureCookieSessionInterface):
+            return False
+        serializer = interface.get_signing_serializer(self.app)
+        if serializer is None:
             return False
         try:
             data = serializer.loads(value, max_age=SESSION_HOURS * 3600)
