@@ -77,7 +77,7 @@ from signage.app import (  # noqa: E402
     lifecycle,
     wiring,  # noqa: E402
 )
-from signage.ops.http import StatusServer  # noqa: E402
+from signage.ops.web import WebServer  # noqa: E402
 from signage.player.contain import Faults  # noqa: E402
 from signage.player.hooks import Hooks  # noqa: E402
 from signage.player.loop import Player  # noqa: E402
@@ -444,7 +444,7 @@ class Driver(threading.Thread):
     """Plays the week's events around the player, in simulated time; samples every hour."""
 
     def __init__(self, player: Player, clock: PinnedClock, work: Path, size, end: float,
-                 feed: Feed, status: StatusServer, rate: float):
+                 feed: Feed, status: WebServer, rate: float):
         super().__init__(name="soak-driver", daemon=True)
         self.player, self.clock, self.work, self.size, self.end = player, clock, work, size, end
         self.feed, self.status, self.rate = feed, status, rate
@@ -679,7 +679,7 @@ def soak(args, size, work: Path) -> int:
     fonts = fonts_mod.load(settings.font, settings.lang)
     faults = Faults()
     faults.install_thread_hook()
-    status = StatusServer(0).start()
+    status = WebServer(0).start()
     player = Player(settings, fonts, clock=clock, status=status, faults=faults)
     wiring.attach(player, status)
     prog = ProgrammeLog()

@@ -12,6 +12,7 @@ packages=(python3 python3-venv fontconfig fonts-noto-cjk fonts-symbola fonts-arp
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     packages+=(zbar-tools libzbar0)   # decoding QR codes from rendered pages in the tests
     packages+=(tesseract-ocr tesseract-ocr-chi-sim)   # reading pages back from across the room
+    packages+=(chromium chromium-driver)   # the staff page driven in a real browser (selenium)
 fi
 if [ "${1:-}" = "--bench" ]; then
     packages+=(xvfb chromium imagemagick)   # the player against a browser on an X server

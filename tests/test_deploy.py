@@ -36,6 +36,7 @@ def test_unit_runs_on_the_console_with_a_watchdog():
     assert e["ExecStart"][0].endswith("signage --config /opt/signage/config.yaml run")
     assert "setterm --blank 0" in e["ExecStartPre"][0] and "--cursor off" in e["ExecStartPre"][0]
     assert e["WantedBy"] == ["multi-user.target"]
+    assert int(e["LimitNOFILE"][0]) >= 4096  # the watcher's room beside the HTTP server's
 
 
 def run_installer(root: Path, *args: str) -> str:

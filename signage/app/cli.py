@@ -89,6 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: six days before --to)")
     report.add_argument("--to", dest="end", type=_date, help="last day (default: today)")
     report.add_argument("--csv", action="store_true", help="CSV instead of a table")
+
+    preview = sub.add_parser("preview", help="draw the pages one listing file would make, as PNG files")
+    preview.add_argument("file", help="a listing file or poster (it need not be in the drop folder)")
+    preview.add_argument("--out", required=True, help="folder for page-1.png, page-2.png ...")
+    preview.add_argument("--size", type=_size, help="page size (default 960x540)")
+
+    sub.add_parser("passwd", help="make the staff page's password hash for config.yaml")
     return parser
 
 
@@ -129,6 +136,12 @@ def _command(args, stop) -> int:
         return cmd_render(settings, args)
     if args.command == "report":
         return cmd_report(settings, args)
+    if args.command == "preview":
+        from signage.ops.preview import cmd_preview
+
+        return cmd_preview(settings, args, _fonts)
+    if args.command == "passwd":
+        return cmd_passwd()
     return cmd_run(settings, args, stop)
 
 
@@ -146,6 +159,23 @@ def cmd_report(settings, args) -> int:
     else:
         print(f"{settings.playlog_dir}  {start} .. {end}")
         sys.stdout.write(playlog.report_table(by_listing, by_employer))
+    return 0
+
+
+def cmd_passwd() -> int:
+    import getpass
+
+    from werkzeug.security import generate_password_hash
+
+    first = getpass.getpass("新密码 / new password: ")
+    if len(first) < 8:
+        print("signage: 密码至少 8 个字符 / at least 8 characters", file=sys.stderr)
+        return 2
+    if getpass.getpass("再输一遍 / again: ") != first:
+        print("signage: 两次不一样 / the two differ", file=sys.stderr)
+        return 2
+    print("把下面这行放进 config.yaml 的 status: 下面 / put this under status: in config.yaml:")
+    print(f"  password_hash: \"{generate_password_hash(first)}\"")
     return 0
 
 
@@ -280,13 +310,15 @@ def cmd_validate(settings, args) -> int:
     shown = sum(r["shows"] for r in rows)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     if args.json:
-        print(json.dumps({
+        from signage.sources.folder.decode import printable
+
+        print(printable(json.dumps({  # file names in any bytes
             "ok": not errors,
             "files": files,
             "shown": shown,
             "listings": rows,
             "problems": [p.as_dict() for p in problems],
-        }, ensure_ascii=False, indent=2))
+        }, ensure_ascii=False, indent=2)))
     else:
         _print_validation(rows, problems, files, shown, len(errors))
     return 1 if errors else 0
@@ -358,7 +390,8 @@ def cmd_run(settings, args, stop) -> int:
     between the steps and held by the player, whose loop then ends before a frame."""
     import pygame
 
-    from signage.ops.http import StatusRefused, StatusServer
+    from signage.ops.staff import staff_site
+    from signage.ops.web import StatusRefused, WebServer
     from signage.player.contain import Faults
     from signage.player.loop import Player
 
@@ -376,8 +409,8 @@ def cmd_run(settings, args, stop) -> int:
     faults.install_thread_hook()
     status = None
     try:
-        status = StatusServer(settings.status_port, settings.status_host,
-                              settings.status_token).start()
+        status = WebServer(settings.status_port, settings.status_host, settings.status_token,
+                           staff_site(settings)).start()
     except StatusRefused as exc:
         log.error("%s", exc)
     except OSError as exc:

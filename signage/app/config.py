@@ -166,6 +166,8 @@ class Status(_Section):
         "127.0.0.1", description="another address (0.0.0.0 = all) needs a token")
     token: MaybeText = Field(None, repr=False, description="required unless host is loopback; "
                              'send "Authorization: Bearer TOKEN"')
+    password_hash: MaybeText = Field(None, repr=False, description="the staff page's password "
+                                     "from the LAN, hashed; `signage passwd` makes it")
 
 
 class Playlog(_Section):
@@ -297,6 +299,7 @@ class Settings:
     status_port: int
     status_host: str
     status_token: str | None = dataclasses.field(repr=False)
+    status_password_hash: str | None = dataclasses.field(repr=False)
     playlog_dir: Path
     playlog_keep_days: int
     screen_name: str
@@ -430,6 +433,7 @@ def from_dict(user: dict, base_dir: Path, config_path: Path | None = None) -> Se
         status_port=cfg.status.port,
         status_host=cfg.status.host,
         status_token=cfg.status.token,
+        status_password_hash=cfg.status.password_hash,
         playlog_dir=rel(cfg.playlog.folder),
         playlog_keep_days=cfg.playlog.keep_days,
         screen_name=cfg.playlog.screen,

@@ -1,6 +1,6 @@
 """What a long-running player carries besides the screen: metrics, screenshot, play log, watchdog.
 
-``attach`` plugs them into a Player as observers and into the StatusServer as
+``attach`` plugs them into a Player as observers and into the WebServer as
 routes; ``signage run`` and the soak bench use it the same way.
 """
 
@@ -53,8 +53,8 @@ def attach(player, status=None, notifier: Notifier | None = None,
            playlog: PlayLog | None = None) -> Ops:
     """Plug metrics, play log and watchdog into ``player`` and routes into ``status``.
 
-    A player driving several outputs keeps a play log per output (``<screen>-2`` ...);
-    metrics count them all; the watchdog follows the loop.
+    A player driving several outputs keeps a play log (``<screen>-2`` ...) and a screenshot
+    (``/screenshot-2.png`` ...) per output; metrics count them all; the watchdog follows the loop.
     """
     settings = player.settings
     metrics = Metrics(clock=player.clock.time)
@@ -89,4 +89,7 @@ def attach(player, status=None, notifier: Notifier | None = None,
     if status is not None:
         status.routes["/metrics"] = metrics.render
         status.routes["/screenshot.png"] = screenshots.route
+        for i in range(1, count):
+            status.routes[f"/screenshot-{i + 1}.png"] = Screenshots(player.post, metrics=metrics,
+                                                                    output=i).route
     return Ops(metrics, logs[0], screenshots, notifier, power)

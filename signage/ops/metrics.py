@@ -139,7 +139,7 @@ class Metrics(Hooks):
 
     # ------------------------------------------------------------ output
     def render(self) -> tuple[int, str, bytes]:
-        """A StatusServer route."""
+        """A WebServer route."""
         return 200, CONTENT_TYPE_LATEST, generate_latest(self.registry)
 
     def error(self, where: str, exc: BaseException) -> None:

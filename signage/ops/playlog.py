@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TextIO
 
 from signage.player.hooks import Hooks
+from signage.sources.folder.decode import printable
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,8 @@ class PlayLog(Hooks):
         if not rows:
             rows = [{**base, "listing": None, "employer": None, "title": None,
                      "seconds": round(seconds, 3)}]
-        for row in rows:
-            self._pending.append((day, json.dumps(row, ensure_ascii=False)))
+        for row in rows:  # ids come from file names, which may be any bytes
+            self._pending.append((day, printable(json.dumps(row, ensure_ascii=False))))
         self._current = _Showing(t, now, seconds)
 
     def event(self, now: float, **fields) -> None:
@@ -302,4 +303,65 @@ def report_csv(by_listing: dict[str, Tally], by_employer: dict[str, Tally]) -> s
                     t.impressions, f"{t.seconds:.1f}"])
     for emp, t in _order(by_employer):
         w.writerow(["employer", "", "", emp, len(t.listings), t.impressions, f"{t.seconds:.1f}"])
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- for Excel, in Chinese
+
+PERIODS = {"yesterday": "昨天", "week": "本周", "month": "本月"}
+
+
+def period(name: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The days of ``yesterday``, ``week`` (Monday to today) or ``month`` (the 1st to today)."""
+    if name == "yesterday":
+        day = today - dt.timedelta(days=1)
+        return day, day
+    if name == "week":
+        return today - dt.timedelta(days=today.weekday()), today
+    if name == "month":
+        return today.replace(day=1), today
+    raise ValueError(f"unknown period {name!r}")
+
+
+def report_sheets(by_listing: dict[str, Tally], by_employer: dict[str, Tally]) -> list[tuple]:
+    """``(sheet name, header, rows)`` per listing and per employer, headers in Chinese."""
+    listings = [[lid, "/".join(sorted(t.titles)), "/".join(sorted(t.employers)), t.impressions,
+                 round(t.seconds / 60, 1)] for lid, t in _order(by_listing)]
+    employers = [[emp or "-", len(t.listings), t.impressions, round(t.seconds / 60, 1)]
+                 for emp, t in _order(by_employer)]
+    return [("按招聘", ["编号", "岗位", "单位", "播放次数", "播放分钟"], listings),
+            ("按单位", ["单位", "招聘条数", "播放次数", "播放分钟"], employers)]
+
+
+def report_excel_csv(sheets: list[tuple], title: str) -> bytes:
+    """One CSV that Excel on Chinese Windows opens right: UTF-8 with a BOM, CRLF lines."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow([title])
+    for name, header, rows in sheets:
+        w.writerow([])
+        w.writerow([name])
+        w.writerow(header)
+        w.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def report_xlsx(sheets: list[tuple], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    for i, (name, header, rows) in enumerate(sheets):
+        sheet = book.worksheets[0] if i == 0 else book.create_sheet()
+        sheet.title = name
+        sheet.append([title])
+        sheet.append(header)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for col, width in zip("ABCDE", (18, 24, 24, 12, 12), strict=False):
+            sheet.column_dimensions[col].width = width
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()

@@ -33,13 +33,13 @@ def png_bytes(width: int, height: int, rgb: bytes, level: int = 6) -> bytes:
             + chunk(b"IEND", b""))
 
 
-def grab_display(player=None) -> tuple[int, int, bytes]:
+def grab_display(player=None, output: int = 0) -> tuple[int, int, bytes]:
     """The screen's pixels as packed RGB (call on the frame loop's thread only).
 
-    The first output's screen when the player has opened its screens, else the display.
+    The ``output``-th screen when the player has opened its screens, else the display.
     """
     screens = getattr(player, "screens", None)
-    surface = screens[0].grab() if screens else pygame.display.get_surface()
+    surface = screens[output].grab() if screens else pygame.display.get_surface()
     if surface is None:
         raise RuntimeError("no display is open")
     w, h = surface.get_size()
@@ -47,10 +47,11 @@ def grab_display(player=None) -> tuple[int, int, bytes]:
 
 
 class Screenshots:
-    """A StatusServer route serving the current frame."""
+    """A WebServer route serving the current frame (of the ``output``-th screen)."""
 
-    def __init__(self, post, timeout: float = 5.0, metrics=None):
+    def __init__(self, post, timeout: float = 5.0, metrics=None, output: int = 0):
         self._post = post
+        self.output = output
         self.timeout = timeout
         self.metrics = metrics
         self._one_at_a_time = threading.Semaphore(1)
@@ -61,7 +62,7 @@ class Screenshots:
 
         def job(player) -> None:
             try:
-                box["frame"] = grab_display(player)
+                box["frame"] = grab_display(player, self.output)
             except Exception as exc:  # reported to the waiting HTTP thread
                 box["error"] = exc
             finally:

@@ -106,3 +106,17 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 
 def _has_controls(text: str) -> bool:
     return _CONTROLS.search(text) is not None
+
+
+def printable(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, so it can be written as UTF-8.
+
+    Python reads a file name whose bytes are not UTF-8 (GBK names unzipped from a Windows
+    archive) with ``surrogateescape``: each odd byte becomes a lone surrogate, which no
+    UTF-8 writer accepts. Everything shown or logged about a file goes through here.
+    """
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is no escaped byte (from JSON "\\ud800")
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")

@@ -77,6 +77,13 @@ def key_of(path: Path, root: Path) -> str:
 _key = key_of
 
 
+def size_cap(suffix: str) -> int:
+    """The largest file of this kind (``.xlsx``, ``.png`` ...) that is read at all."""
+    suffix = suffix.lower()
+    return (MAX_IMAGE_BYTES if suffix in IMAGE_SUFFIXES
+            else MAX_XLSX_BYTES if suffix in WORKBOOK_SUFFIXES else MAX_FILE_BYTES)
+
+
 def signature(path: Path) -> Signature | None:
     """Size, mtime and inode of a file (following a link), or None when it is gone."""
     try:
@@ -118,8 +125,7 @@ def _load(path: Path, root: Path, key: str) -> SourceResult:
         return _unsupported(key, suffix)
     if suffix in VIDEO_SUFFIXES:  # probed where it lies: a clip is never read whole
         return load_video(path, key)
-    cap = (MAX_IMAGE_BYTES if suffix in IMAGE_SUFFIXES
-           else MAX_XLSX_BYTES if suffix in WORKBOOK_SUFFIXES else MAX_FILE_BYTES)
+    cap = size_cap(suffix)
     if st.st_size > cap:
         return _too_big(key, cap)
     try:

@@ -19,6 +19,7 @@ from pathlib import Path
 from signage.core.model import Location, Problem, Severity, SourceResult
 from signage.core.store import without_duplicates
 
+from .decode import printable
 from .table import column_name
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")
 def where_text(where: Location) -> tuple[str, str]:
     """A problem's place in words: ``("工作表.xlsx 第 5 行 C 列", "工作表.xlsx row 5, column C")``."""
     table = where.source.lower().split(" [")[0].endswith(TABLE_SUFFIXES)
-    zh, en = where.source, where.source
+    zh = en = printable(where.source)
     if where.line is not None:
         zh += f" 第 {where.line} 行"
         en += f" {'row' if table else 'line'} {where.line}"
@@ -137,7 +138,7 @@ def write_report(root: Path, text: str | None) -> bool:
         fd, tmp = tempfile.mkstemp(prefix="_", suffix=".tmp", dir=root)
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(text.encode("utf-8-sig", errors="replace"))  # odd file names
+                f.write(printable(text).encode("utf-8-sig"))  # file names in any bytes
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
