@@ -90,6 +90,8 @@ def sleepy(tmp_path, drop, config_file, fonts):
     (pl / "sleep.yaml").write_text('name: 休息\nsleep: true\nschedule: {time: "22:00-07:00"}\n',
                                    encoding="utf-8")
 
+    made = []
+
     def make(when: str = "2026-11-09 21:59", mode: str = "cec"):
         settings = config_mod.load(config_file(
             f"playlists: playlists\ndisplay: {{fullscreen: false, size: [480, 270], power: {mode}}}\n"
@@ -100,9 +102,16 @@ def sleepy(tmp_path, drop, config_file, fonts):
         ops = wiring.attach(p)
         ops.power.cec = power.Cec(tries=3, retry_wait=0.01)
         p.open_display()
+        made.append((p, ops))
         return p, ops, now
 
-    return make
+    yield make
+    # A CEC worker still retrying must not run the next test's stand-in cec-ctl (found on PATH
+    # when it runs): stop each worker and wait for it.
+    for p, ops in made:
+        ops.power.stopped(p)
+        if ops.power._thread is not None:
+            ops.power._thread.join(5)
 
 
 def settle(p: Player, ops, until, timeout: float = 5.0) -> None:
