@@ -80,7 +80,10 @@ class PlayerProcess:
         return {} if "starting" in state else state
 
     def metrics(self) -> dict:
-        text = self.get("/metrics").text
+        resp = self.get("/metrics")
+        if resp.status_code != 200:  # not yet routed, just after start
+            return {}
+        text = resp.text
         return {(s.name, tuple(sorted(s.labels.items()))): s.value
                 for fam in text_string_to_metric_families(text) for s in fam.samples}
 

@@ -50,14 +50,19 @@ def fixed_mmap_threshold(size: int = 1 << 20) -> bool:
 
 
 def attach(player, status=None, notifier: Notifier | None = None,
-           playlog: PlayLog | None = None) -> Ops:
+           playlog: PlayLog | None = None, feeds=None) -> Ops:
     """Plug metrics, play log and watchdog into ``player`` and routes into ``status``.
+
+    ``feeds`` (a FeedBoard, also given to ``content.start_sources``) tells /metrics each
+    feed's health, 304s included.
 
     A player driving several outputs keeps a play log (``<screen>-2`` ...) and a screenshot
     (``/screenshot-2.png`` ...) per output; metrics count them all; the watchdog follows the loop.
     """
     settings = player.settings
     metrics = Metrics(clock=player.clock.time)
+    if feeds is not None:
+        metrics.feed_boards.append(feeds.states)
     player.faults.listeners.append(metrics.error)
     screen = settings.screen_name or socket.gethostname()
     count = len(settings.outputs) or 1

@@ -3,8 +3,9 @@
 Everything lives in this module's own ``CollectorRegistry`` (never the global
 one), so several players in one process (tests, the soak bench) do not collide.
 The player feeds it through its observer hooks (``frame_drawn``, ``slide_shown``,
-``content_applied``); a feed poller that learns its feed is unchanged without
-posting anything calls :meth:`Metrics.feed_fresh`.
+``content_applied``); a feed poller that learns its feed is unchanged (304) posts
+nothing, so the feeds' own board (``feed_boards``, see ``app.wiring.attach``) is read
+at scrape time.
 """
 
 from __future__ import annotations
@@ -46,20 +47,31 @@ def resident_bytes() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024.0
 
 
-class _FeedAge:
-    """Seconds since each feed last delivered good content (collected at scrape time)."""
+class _Feeds:
+    """Each feed's health, collected at scrape time: the age of its data (seconds since it last
+    delivered good content or confirmed it unchanged), failures in a row, its ``max_stale``."""
 
     def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def collect(self):
-        family = GaugeMetricFamily("signage_feed_age_seconds",
-                                   "Seconds since each feed last delivered good content",
-                                   labels=["source"])
+        age = GaugeMetricFamily("signage_feed_age_seconds",
+                                "Seconds since each feed last delivered good content "
+                                "(or answered 304 Not Modified)", labels=["source"])
+        failures = GaugeMetricFamily("signage_feed_failures",
+                                     "Polls of each feed that failed in a row", labels=["source"])
+        max_stale = GaugeMetricFamily("signage_feed_max_stale_seconds",
+                                      "Each feed's max_stale setting: failing longer than this "
+                                      "is worth an alert", labels=["source"])
         now = self._m.clock()
-        for source, when in self._m.feed_times().items():
-            family.add_metric([source], max(0.0, now - when))
-        yield family
+        times = self._m.feed_times()
+        for state in self._m.feed_states():
+            key = source_label(FEED_PREFIX + state.url)
+            failures.add_metric([key], state.failures)
+            max_stale.add_metric([key], state.max_stale)
+        for source, when in times.items():
+            age.add_metric([source], max(0.0, now - when))
+        yield from (age, failures, max_stale)
 
 
 class Metrics(Hooks):
@@ -68,9 +80,9 @@ class Metrics(Hooks):
         self.registry = r = CollectorRegistry()
         self._lock = threading.Lock()
         self._feed_ok: dict[str, float] = {}
-        # Callables returning {feed source: epoch of its last good answer}, e.g. from the feed
-        # pollers' own bookkeeping (a 304 Not Modified is good news that posts nothing).
-        self.feed_providers: list[Callable[[], dict[str, float]]] = []
+        # Callables returning the feeds' states (FeedBoard.states): the pollers' own bookkeeping,
+        # where a 304 Not Modified is good news that posts nothing to the player.
+        self.feed_boards: list[Callable[[], list]] = []
         self.frames = Counter("signage_frames", "Frames drawn", registry=r)
         self.frame_seconds = Histogram("signage_frame_seconds", "Time to draw one frame",
                                        buckets=FRAME_BUCKETS, registry=r)
@@ -115,7 +127,7 @@ class Metrics(Hooks):
         for result in ("ok", "failed"):
             self.config_reloads.labels(result)
         ProcessCollector(registry=r)
-        r.register(_FeedAge(self))
+        r.register(_Feeds(self))
 
     # ------------------------------------------------------------ feed age
     def feed_fresh(self, source: str, when: float | None = None) -> None:
@@ -123,18 +135,23 @@ class Metrics(Hooks):
         with self._lock:
             self._feed_ok[source_label(source)] = self.clock() if when is None else when
 
+    def feed_states(self) -> list:
+        states = []
+        for board in list(self.feed_boards):
+            try:
+                states += board()
+            except Exception:  # a scrape must not fail for one board
+                continue
+        return states
+
     def feed_times(self) -> dict[str, float]:
+        """{feed source: epoch of its last good answer}, from the player's and the pollers' news."""
         with self._lock:
             times = dict(self._feed_ok)
-        for provider in list(self.feed_providers):
-            try:
-                for source, when in provider().items():
-                    if when is not None:
-                        key = source_label(source if source.startswith(FEED_PREFIX)
-                                           else FEED_PREFIX + source)
-                        times[key] = max(when, times.get(key, when))
-            except Exception:  # a scrape must not fail for one provider
-                continue
+        for state in self.feed_states():
+            if state.data_time is not None:
+                key = source_label(FEED_PREFIX + state.url)
+                times[key] = max(state.data_time, times.get(key, state.data_time))
         return times
 
     # ------------------------------------------------------------ output
