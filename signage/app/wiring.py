@@ -12,6 +12,7 @@ import logging
 import socket
 from dataclasses import dataclass
 
+from signage.ops import feedout
 from signage.ops.metrics import Metrics
 from signage.ops.playlog import PlayLog
 from signage.ops.power import STATES, TvPower
@@ -97,4 +98,6 @@ def attach(player, status=None, notifier: Notifier | None = None,
         for i in range(1, count):
             status.routes[f"/screenshot-{i + 1}.png"] = Screenshots(player.post, metrics=metrics,
                                                                     output=i).route
+        # the store's snapshot is replaced whole by the loop: reading the reference is safe
+        status.header_routes["/feed.json"] = feedout.route(lambda: player.store.snapshot, screen)
     return Ops(metrics, logs[0], screenshots, notifier, power)
