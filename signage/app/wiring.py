@@ -12,7 +12,8 @@ import logging
 import socket
 from dataclasses import dataclass
 
-from signage.ops import feedout
+from signage.core import schedule
+from signage.ops import clocksync, feedout
 from signage.ops.metrics import Metrics
 from signage.ops.playlog import PlayLog
 from signage.ops.power import STATES, TvPower
@@ -65,6 +66,12 @@ def attach(player, status=None, notifier: Notifier | None = None,
     if feeds is not None:
         metrics.feed_boards.append(feeds.states)
     player.faults.listeners.append(metrics.error)
+    # the loop replaces the snapshot and the playlists whole: reading the references is safe
+    metrics.follow(lambda: player.store.snapshot,
+                   lambda now: schedule.asleep(now, player.playlists.current), settings.content_dir)
+    player.extra_state.append(lambda: {
+        "clock_synchronised": clocksync.synchronised(),
+        "sleeping": schedule.asleep(player.clock.time(), player.playlists.current)})
     screen = settings.screen_name or socket.gethostname()
     count = len(settings.outputs) or 1
     logs = []

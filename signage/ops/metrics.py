@@ -10,11 +10,14 @@ at scrape time.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
 import resource
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -27,8 +30,11 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-from signage.core.model import FEED_PREFIX, Severity, SourceResult
+from signage.core.model import FEED_PREFIX, Severity, Snapshot, SourceResult
+from signage.ops import clocksync
 from signage.player.hooks import Hooks
+from signage.render.badge import badge_state
+from signage.sources.folder.read import REPORT_NAME
 
 FRAME_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -45,6 +51,28 @@ def resident_bytes() -> float:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024.0
+
+
+def _number(flag: bool | None) -> float:
+    return math.nan if flag is None else float(flag)
+
+
+def newest_file_time(folder: Path) -> float | None:
+    """When the newest file arrived in ``folder`` (its change or, for a copy that kept an old
+    modification time, its arrival: st_ctime); the error report and hidden files do not count."""
+    newest = None
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith((".", "~$")) or name == REPORT_NAME:
+                continue
+            try:
+                st = os.stat(os.path.join(root, name))
+            except OSError:
+                continue
+            t = max(st.st_mtime, st.st_ctime)
+            newest = t if newest is None else max(newest, t)
+    return newest
 
 
 class _Feeds:
@@ -80,6 +108,7 @@ class Metrics(Hooks):
         self.registry = r = CollectorRegistry()
         self._lock = threading.Lock()
         self._feed_ok: dict[str, float] = {}
+        self._files_with_errors = 0
         # Callables returning the feeds' states (FeedBoard.states): the pollers' own bookkeeping,
         # where a 304 Not Modified is good news that posts nothing to the player.
         self.feed_boards: list[Callable[[], list]] = []
@@ -117,6 +146,27 @@ class Metrics(Hooks):
                            registry=r)
         self.last_frame = Gauge("signage_last_frame_timestamp_seconds",
                                 "When the last frame was drawn (player clock)", registry=r)
+        # What the county's alert rules need (deploy/prometheus/): read at scrape time from the
+        # functions ``follow`` is given; NaN until then.
+        self.sleeping = Gauge("signage_sleeping", "1 while the programme is in its sleep hours "
+                              "(the screen black on purpose), else 0", registry=r)
+        self.listings_current = Gauge("signage_listings_current",
+                                      "Listings that may be shown today (started, not expired)",
+                                      registry=r)
+        self.content_newest = Gauge("signage_content_newest_timestamp_seconds",
+                                    "When the newest content came: the latest file put in the drop "
+                                    "folder, or a feed's latest good answer (304 included)", registry=r)
+        self.clock_synchronised = Gauge("signage_clock_synchronised",
+                                        "1 when the system clock is synchronised (NTP), else 0",
+                                        registry=r)
+        self.clock_synchronised.set_function(lambda: _number(clocksync.synchronised()))
+        self.files_with_errors = Gauge("signage_files_with_errors",
+                                       "Files (and feeds) whose content has errors", registry=r)
+        self.errors_since = Gauge("signage_files_with_errors_since_timestamp_seconds",
+                                  "Since when some file has had errors without a break (0: none)",
+                                  registry=r)
+        for gauge in (self.sleeping, self.listings_current, self.content_newest):
+            gauge.set_function(lambda: math.nan)
         Gauge("signage_resident_memory_bytes", "Resident memory of the player",
               registry=r).set_function(resident_bytes)
         self.tv_power = Gauge("signage_tv_power", "The TV's power state as last asked over "
@@ -128,6 +178,19 @@ class Metrics(Hooks):
             self.config_reloads.labels(result)
         ProcessCollector(registry=r)
         r.register(_Feeds(self))
+
+    def follow(self, snapshot_of: Callable[[], Snapshot], asleep: Callable[[float], bool],
+               content_dir: Path | None) -> None:
+        """Read the live snapshot, the sleep hours and the drop folder at scrape time."""
+        self.sleeping.set_function(lambda: float(asleep(self.clock())))
+        self.listings_current.set_function(
+            lambda: len(snapshot_of().current(dt.date.fromtimestamp(self.clock()))))
+
+        def newest() -> float:
+            times = [newest_file_time(content_dir) if content_dir else None, *self.feed_times().values()]
+            return max((t for t in times if t is not None), default=math.nan)
+
+        self.content_newest.set_function(newest)
 
     # ------------------------------------------------------------ feed age
     def feed_fresh(self, source: str, when: float | None = None) -> None:
@@ -187,6 +250,11 @@ class Metrics(Hooks):
                 self.failures.labels(source).inc()
             elif source.startswith(FEED_PREFIX):
                 self.feed_fresh(source)
+        files = (badge_state(snapshot.problems, ()) or (0,))[0]
+        if bool(files) != bool(self._files_with_errors):
+            self.errors_since.set(self.clock() if files else 0)
+        self._files_with_errors = files
+        self.files_with_errors.set(files)
         self.content_version.set(snapshot.version)
         self.listings_loaded.set(len(snapshot.listings))
         self.stale.set(len(snapshot.stale_sources))
