@@ -87,6 +87,10 @@ def test_a_box_follows_another_and_keeps_its_listings_when_it_is_off(tmp_path, p
                      "both screens to show a page")
     assert not set(shown[0]) & set(shown[1]), shown
     assert b.status()["screen"] == "2/2"
+    assert isinstance(b.status()["clock_synchronised"], bool) and b.status()["sleeping"] is False
+    m = b.metrics()
+    assert m[("signage_sleeping", ())] == 0 and m[("signage_listings_current", ())] == 2
+    assert m[("signage_clock_synchronised", ())] == float(b.status()["clock_synchronised"])
 
     # a file dropped on A reaches B's screen within 5 s
     wait_for(lambda: b.status().get("feeds") and all(
