@@ -14,9 +14,9 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from signage.feedpoll import FeedBoard, FeedState
-from signage.metrics import Metrics
-from signage.model import Snapshot
+from signage.core.model import Snapshot
+from signage.ops.metrics import Metrics
+from signage.sources.feed.poller import FeedBoard, FeedState
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "deploy" / "prometheus"
