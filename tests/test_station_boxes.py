@@ -114,9 +114,9 @@ def test_a_box_follows_another_and_keeps_its_listings_when_it_is_off(tmp_path, p
 
 def test_two_boxes_following_each_other_show_each_listing_once_and_settle(tmp_path, players):
     port_a, port_b = free_port(), free_port()
-    for name, id_ in (("a", "a1"), ("b", "b1")):
+    for name, id_, title in (("a", "a1", "保洁员"), ("b", "b1", "送餐员")):
         (tmp_path / name / "jobs").mkdir(parents=True)
-        (tmp_path / name / "jobs" / f"{name}.yaml").write_text(listing(id_, "保洁员"), encoding="utf-8")
+        (tmp_path / name / "jobs" / f"{name}.yaml").write_text(listing(id_, title), encoding="utf-8")
     a = box(tmp_path / "a", port_a, "{index: 1, count: 2}", follows=f"http://127.0.0.1:{port_b}/feed.json")
     players.append(a)
     b = box(tmp_path / "b", port_b, "{index: 2, count: 2}", follows=f"http://127.0.0.1:{port_a}/feed.json")
