@@ -146,8 +146,8 @@ class ContentStore:
             listings = [x for x in listings if x.id not in hidden or not x.origin.source.startswith(FEED_PREFIX)]
         new = Snapshot(tuple(listings), tuple(posters), tuple(problems), self.snapshot.version,
                        self._clock(), tuple(stale), tuple(clips), tuple(relayed))
-        shown = ("listings", "posters", "problems", "stale_sources", "clips", "relayed_sources")
-        if any(getattr(new, k) != getattr(self.snapshot, k) for k in shown) or self.snapshot.loaded_at is None:
+        what = ("listings", "posters", "problems", "stale_sources", "clips", "relayed_sources")
+        if any(getattr(new, k) != getattr(self.snapshot, k) for k in what) or self.snapshot.loaded_at is None:
             self.snapshot = dataclasses.replace(new, version=self.snapshot.version + 1)
         return self.snapshot
 
