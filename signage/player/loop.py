@@ -128,7 +128,6 @@ class Player:
                      len(snap.problems))
             for screen in self.screens:
                 screen.repaint()
-            self.publish_status()  # /status says so now, even if no page is redrawn
 
     def _apply_badge(self) -> None:
         self.badge = badge_mod.badge_state(self.problems, self.store.snapshot.stale_sources) \
