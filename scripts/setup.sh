@@ -13,6 +13,7 @@ if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     packages+=(zbar-tools libzbar0)   # decoding QR codes from rendered pages in the tests
     packages+=(tesseract-ocr tesseract-ocr-chi-sim)   # reading pages back from across the room
     packages+=(chromium chromium-driver)   # the staff page driven in a real browser (selenium)
+    packages+=(prometheus)            # promtool: checks and unit-tests deploy/prometheus/
 fi
 if [ "${1:-}" = "--bench" ]; then
     packages+=(xvfb chromium imagemagick)   # the player against a browser on an X server
@@ -26,6 +27,12 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing system packages: ${missing[*]}"
     "${sudo[@]}" apt-get update -qq
+    if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+        # only promtool is wanted: the Prometheus server must not start (it would listen on
+        # every address, port 9090). Masked before it is installed, it never runs.
+        echo "== masking prometheus.service (the tests need only promtool)"
+        "${sudo[@]}" systemctl mask prometheus.service >/dev/null
+    fi
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 

@@ -11,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from signage.core.model import Listing, Location, Problem, Snapshot, SourceResult
 from signage.ops.metrics import Metrics
 from signage.ops.screenshot import png_bytes
+from signage.sources.feed.poller import FeedBoard, FeedState
 
 
 def samples(metrics: Metrics) -> dict:
@@ -37,8 +38,13 @@ def test_content_reloads_failures_and_feed_age():
     assert s[("signage_resident_memory_bytes", ())] > 1e6
     m.feed_fresh("feed:bureau")  # a poller's 304: unchanged but alive
     assert samples(m)[("signage_feed_age_seconds", (("source", "feed:bureau"),))] == 0
-    m.feed_providers.append(lambda: {"county": 1090.0})  # the pollers' own bookkeeping
-    assert samples(m)[("signage_feed_age_seconds", (("source", "feed:county"),))] == 10
+    board = FeedBoard(clock=lambda: now[0])  # the pollers' own bookkeeping
+    board.put(FeedState("county", data_time=1090.0, failures=2, max_stale=60))
+    m.feed_boards.append(board.states)
+    s = samples(m)
+    assert s[("signage_feed_age_seconds", (("source", "feed:county"),))] == 10
+    assert s[("signage_feed_failures", (("source", "feed:county"),))] == 2
+    assert s[("signage_feed_max_stale_seconds", (("source", "feed:county"),))] == 60
 
 
 def test_png_encoder_round_trip():

@@ -417,13 +417,16 @@ def cmd_run(settings, args, stop) -> int:
         log.error("status port %d unavailable (%s); running without /status", settings.status_port, exc)
     player = Player(settings, fonts, status=status, faults=faults)  # a screen per output
     stop.attach(player)
-    ops = wiring.attach(player, status)
+    from signage.sources.feed.poller import FeedBoard
+
+    feeds = FeedBoard()
+    ops = wiring.attach(player, status, feeds=feeds)
     config_path = args.config if Path(args.config).exists() else None
     lifecycle.install_reload(lambda: player.post(
         lifecycle.reload_job(config_path, adjust, ops.notifier)))
     if not stop.requested:
         player.load(content.initial_results(settings))
-    stops = [] if stop.requested else content.start_sources(settings, player.post, fonts)
+    stops = [] if stop.requested else content.start_sources(settings, player.post, fonts, feeds)
     try:
         if not stop.requested:
             player.open_display()

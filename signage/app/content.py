@@ -65,10 +65,12 @@ def _refresh_status(player) -> None:
         refresh()
 
 
-def start_sources(settings: Settings, post: Callable[[object], None], fonts=None) -> list[Stop]:
+def start_sources(settings: Settings, post: Callable[[object], None], fonts=None,
+                  board=None) -> list[Stop]:
     """Start the background sources; returns a stop function for each.
 
     ``fonts``: the player's fonts, so that the staff report names characters they cannot draw.
+    ``board`` (a FeedBoard) collects the feeds' health; pass the one /metrics reads.
     """
     from signage.sources.folder.watch import FolderWatcher
 
@@ -84,7 +86,8 @@ def start_sources(settings: Settings, post: Callable[[object], None], fonts=None
     if settings.feeds:
         from signage.sources.feed.poller import FeedBoard, start_all
 
-        board = FeedBoard(on_change=lambda: post(_refresh_status))
+        board = board or FeedBoard()
+        board.on_change = lambda: post(_refresh_status)
         # /status gets a "feeds" section: the loop runs this on the player (see Player.extra_state)
         post(lambda player: player.extra_state.append(board.section))
         stops += [p.stop for p in start_all(settings.feeds, settings.cache_dir, post, board)]

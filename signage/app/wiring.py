@@ -12,6 +12,8 @@ import logging
 import socket
 from dataclasses import dataclass
 
+from signage.core import schedule
+from signage.ops import clocksync, feedout
 from signage.ops.metrics import Metrics
 from signage.ops.playlog import PlayLog
 from signage.ops.power import STATES, TvPower
@@ -50,15 +52,26 @@ def fixed_mmap_threshold(size: int = 1 << 20) -> bool:
 
 
 def attach(player, status=None, notifier: Notifier | None = None,
-           playlog: PlayLog | None = None) -> Ops:
+           playlog: PlayLog | None = None, feeds=None) -> Ops:
     """Plug metrics, play log and watchdog into ``player`` and routes into ``status``.
+
+    ``feeds`` (a FeedBoard, also given to ``content.start_sources``) tells /metrics each
+    feed's health, 304s included.
 
     A player driving several outputs keeps a play log (``<screen>-2`` ...) and a screenshot
     (``/screenshot-2.png`` ...) per output; metrics count them all; the watchdog follows the loop.
     """
     settings = player.settings
     metrics = Metrics(clock=player.clock.time)
+    if feeds is not None:
+        metrics.feed_boards.append(feeds.states)
     player.faults.listeners.append(metrics.error)
+    # the loop replaces the snapshot and the playlists whole: reading the references is safe
+    metrics.follow(lambda: player.store.snapshot,
+                   lambda now: schedule.asleep(now, player.playlists.current), settings.content_dir)
+    player.extra_state.append(lambda: {
+        "clock_synchronised": clocksync.synchronised(),
+        "sleeping": schedule.asleep(player.clock.time(), player.playlists.current)})
     screen = settings.screen_name or socket.gethostname()
     count = len(settings.outputs) or 1
     logs = []
@@ -92,4 +105,6 @@ def attach(player, status=None, notifier: Notifier | None = None,
         for i in range(1, count):
             status.routes[f"/screenshot-{i + 1}.png"] = Screenshots(player.post, metrics=metrics,
                                                                     output=i).route
+        # the store's snapshot is replaced whole by the loop: reading the reference is safe
+        status.header_routes["/feed.json"] = feedout.route(lambda: player.store.snapshot, screen)
     return Ops(metrics, logs[0], screenshots, notifier, power)

@@ -257,6 +257,7 @@ class SourceResult:
     ok: bool = True  # False when the source as a whole could not be read (keep the last good)
     hidden_ids: tuple[str, ...] = ()  # feed listings a local file hides (``{id: X, hide: true}``)
     rejected: tuple[tuple[Location, str], ...] = ()  # (where, title) of entries not shown for errors
+    relayed: bool = False  # a feed another box of the station serves: shown, never served on
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,7 @@ class Snapshot:
     loaded_at: dt.datetime | None = None
     stale_sources: tuple[str, ...] = ()  # sources showing their last good copy
     clips: tuple[Clip, ...] = ()
+    relayed_sources: tuple[str, ...] = ()  # feeds from other boxes (not served on by /feed.json)
 
     def current(self, today: dt.date) -> tuple[Listing, ...]:
         return tuple(x for x in self.listings if x.is_current(today))

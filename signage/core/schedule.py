@@ -104,6 +104,11 @@ def at(instant: float, snapshot: Snapshot, programme: Programme, step: int = 0,
     return OnScreen(slides[index], index, len(slides), started, min(next_change, midnight))
 
 
+def asleep(instant: float, playlists: Playlists, tz: dt.tzinfo | None = None) -> bool:
+    """Whether the programme is in its sleep hours at ``instant`` (the screens black on purpose)."""
+    return programmed(instant, Snapshot(), Programme(), playlists, tz=tz).slide.kind == "black"
+
+
 # ------------------------------------------------------------------ playlists and screens
 
 

@@ -6,8 +6,9 @@ feed poller send it); everything it hands out is frozen. Rules:
 - keep last good: a source whose new read has errors keeps showing the
   listings of its last good read, and a warning says so;
 - a removed source's listings leave at once;
-- local files come before feeds, and the first listing with an id wins, so a
-  local file overrides a feed listing of the same id;
+- local files come before feeds, feeds from the county before feeds from other
+  boxes of the station, and the first listing with an id wins, so a local file
+  overrides a feed listing of the same id;
 - a listing that is the same job as one before it (same title, employer, pay,
   phone and place) under another id is shown once, and staff are told;
 - the version goes up only when what can be shown changes.
@@ -15,6 +16,7 @@ feed poller send it); everything it hands out is frozen. Rules:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -114,10 +116,13 @@ class ContentStore:
         problems: list[Problem] = []
         stale: list[str] = []
         clips: list[Clip] = []
+        relayed: list[str] = []
         hidden: set[str] = set()
-        order = sorted(self._latest, key=lambda k: (k.startswith(FEED_PREFIX), k))
+        order = sorted(self._latest, key=lambda k: (k.startswith(FEED_PREFIX), self._relayed(k), k))
         for key in order:
             latest = self._latest[key]
+            if self._relayed(key):
+                relayed.append(key)
             problems.extend(latest.problems)
             shown = latest
             if _has_errors(latest) and key in self._good and self._good[key][0] is not latest:
@@ -140,11 +145,13 @@ class ContentStore:
         if hidden:
             listings = [x for x in listings if x.id not in hidden or not x.origin.source.startswith(FEED_PREFIX)]
         new = Snapshot(tuple(listings), tuple(posters), tuple(problems), self.snapshot.version,
-                       self._clock(), tuple(stale), tuple(clips))
-        if (new.listings, new.posters, new.problems, new.stale_sources, new.clips) != (
-            self.snapshot.listings, self.snapshot.posters, self.snapshot.problems,
-            self.snapshot.stale_sources, self.snapshot.clips,
-        ) or self.snapshot.loaded_at is None:
-            self.snapshot = Snapshot(new.listings, new.posters, new.problems, self.snapshot.version + 1,
-                                     new.loaded_at, new.stale_sources, new.clips)
+                       self._clock(), tuple(stale), tuple(clips), tuple(relayed))
+        what = ("listings", "posters", "problems", "stale_sources", "clips", "relayed_sources")
+        if any(getattr(new, k) != getattr(self.snapshot, k) for k in what) or self.snapshot.loaded_at is None:
+            self.snapshot = dataclasses.replace(new, version=self.snapshot.version + 1)
         return self.snapshot
+
+    def _relayed(self, key: str) -> bool:
+        """A feed another box serves (its good copy says so; a failed read does not)."""
+        good = self._good.get(key)
+        return (good[0] if good else self._latest[key]).relayed

@@ -3,17 +3,21 @@
 Everything lives in this module's own ``CollectorRegistry`` (never the global
 one), so several players in one process (tests, the soak bench) do not collide.
 The player feeds it through its observer hooks (``frame_drawn``, ``slide_shown``,
-``content_applied``); a feed poller that learns its feed is unchanged without
-posting anything calls :meth:`Metrics.feed_fresh`.
+``content_applied``); a feed poller that learns its feed is unchanged (304) posts
+nothing, so the feeds' own board (``feed_boards``, see ``app.wiring.attach``) is read
+at scrape time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
 import resource
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -26,8 +30,11 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-from signage.core.model import FEED_PREFIX, Severity, SourceResult
+from signage.core.model import FEED_PREFIX, Severity, Snapshot, SourceResult
+from signage.ops import clocksync
 from signage.player.hooks import Hooks
+from signage.render.badge import badge_state
+from signage.sources.folder.read import REPORT_NAME
 
 FRAME_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
@@ -46,20 +53,53 @@ def resident_bytes() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024.0
 
 
-class _FeedAge:
-    """Seconds since each feed last delivered good content (collected at scrape time)."""
+def _number(flag: bool | None) -> float:
+    return math.nan if flag is None else float(flag)
+
+
+def newest_file_time(folder: Path) -> float | None:
+    """When the newest file arrived in ``folder`` (its change or, for a copy that kept an old
+    modification time, its arrival: st_ctime); the error report and hidden files do not count."""
+    newest = None
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith((".", "~$")) or name == REPORT_NAME:
+                continue
+            try:
+                st = os.stat(os.path.join(root, name))
+            except OSError:
+                continue
+            t = max(st.st_mtime, st.st_ctime)
+            newest = t if newest is None else max(newest, t)
+    return newest
+
+
+class _Feeds:
+    """Each feed's health, collected at scrape time: the age of its data (seconds since it last
+    delivered good content or confirmed it unchanged), failures in a row, its ``max_stale``."""
 
     def __init__(self, metrics: Metrics):
         self._m = metrics
 
     def collect(self):
-        family = GaugeMetricFamily("signage_feed_age_seconds",
-                                   "Seconds since each feed last delivered good content",
-                                   labels=["source"])
+        age = GaugeMetricFamily("signage_feed_age_seconds",
+                                "Seconds since each feed last delivered good content "
+                                "(or answered 304 Not Modified)", labels=["source"])
+        failures = GaugeMetricFamily("signage_feed_failures",
+                                     "Polls of each feed that failed in a row", labels=["source"])
+        max_stale = GaugeMetricFamily("signage_feed_max_stale_seconds",
+                                      "Each feed's max_stale setting: failing longer than this "
+                                      "is worth an alert", labels=["source"])
         now = self._m.clock()
-        for source, when in self._m.feed_times().items():
-            family.add_metric([source], max(0.0, now - when))
-        yield family
+        times = self._m.feed_times()
+        for state in self._m.feed_states():
+            key = source_label(FEED_PREFIX + state.url)
+            failures.add_metric([key], state.failures)
+            max_stale.add_metric([key], state.max_stale)
+        for source, when in times.items():
+            age.add_metric([source], max(0.0, now - when))
+        yield from (age, failures, max_stale)
 
 
 class Metrics(Hooks):
@@ -68,9 +108,10 @@ class Metrics(Hooks):
         self.registry = r = CollectorRegistry()
         self._lock = threading.Lock()
         self._feed_ok: dict[str, float] = {}
-        # Callables returning {feed source: epoch of its last good answer}, e.g. from the feed
-        # pollers' own bookkeeping (a 304 Not Modified is good news that posts nothing).
-        self.feed_providers: list[Callable[[], dict[str, float]]] = []
+        self._files_with_errors = 0
+        # Callables returning the feeds' states (FeedBoard.states): the pollers' own bookkeeping,
+        # where a 304 Not Modified is good news that posts nothing to the player.
+        self.feed_boards: list[Callable[[], list]] = []
         self.frames = Counter("signage_frames", "Frames drawn", registry=r)
         self.frame_seconds = Histogram("signage_frame_seconds", "Time to draw one frame",
                                        buckets=FRAME_BUCKETS, registry=r)
@@ -105,6 +146,27 @@ class Metrics(Hooks):
                            registry=r)
         self.last_frame = Gauge("signage_last_frame_timestamp_seconds",
                                 "When the last frame was drawn (player clock)", registry=r)
+        # What the county's alert rules need (deploy/prometheus/): read at scrape time from the
+        # functions ``follow`` is given; NaN until then.
+        self.sleeping = Gauge("signage_sleeping", "1 while the programme is in its sleep hours "
+                              "(the screen black on purpose), else 0", registry=r)
+        self.listings_current = Gauge("signage_listings_current",
+                                      "Listings that may be shown today (started, not expired)",
+                                      registry=r)
+        self.content_newest = Gauge("signage_content_newest_timestamp_seconds",
+                                    "When the newest content came: the latest file put in the drop "
+                                    "folder, or a feed's latest good answer (304 included)", registry=r)
+        self.clock_synchronised = Gauge("signage_clock_synchronised",
+                                        "1 when the system clock is synchronised (NTP), else 0",
+                                        registry=r)
+        self.clock_synchronised.set_function(lambda: _number(clocksync.synchronised()))
+        self.files_with_errors = Gauge("signage_files_with_errors",
+                                       "Files (and feeds) whose content has errors", registry=r)
+        self.errors_since = Gauge("signage_files_with_errors_since_timestamp_seconds",
+                                  "Since when some file has had errors without a break (0: none)",
+                                  registry=r)
+        for gauge in (self.sleeping, self.listings_current, self.content_newest):
+            gauge.set_function(lambda: math.nan)
         Gauge("signage_resident_memory_bytes", "Resident memory of the player",
               registry=r).set_function(resident_bytes)
         self.tv_power = Gauge("signage_tv_power", "The TV's power state as last asked over "
@@ -115,7 +177,20 @@ class Metrics(Hooks):
         for result in ("ok", "failed"):
             self.config_reloads.labels(result)
         ProcessCollector(registry=r)
-        r.register(_FeedAge(self))
+        r.register(_Feeds(self))
+
+    def follow(self, snapshot_of: Callable[[], Snapshot], asleep: Callable[[float], bool],
+               content_dir: Path | None) -> None:
+        """Read the live snapshot, the sleep hours and the drop folder at scrape time."""
+        self.sleeping.set_function(lambda: float(asleep(self.clock())))
+        self.listings_current.set_function(
+            lambda: len(snapshot_of().current(dt.date.fromtimestamp(self.clock()))))
+
+        def newest() -> float:
+            times = [newest_file_time(content_dir) if content_dir else None, *self.feed_times().values()]
+            return max((t for t in times if t is not None), default=math.nan)
+
+        self.content_newest.set_function(newest)
 
     # ------------------------------------------------------------ feed age
     def feed_fresh(self, source: str, when: float | None = None) -> None:
@@ -123,18 +198,23 @@ class Metrics(Hooks):
         with self._lock:
             self._feed_ok[source_label(source)] = self.clock() if when is None else when
 
+    def feed_states(self) -> list:
+        states = []
+        for board in list(self.feed_boards):
+            try:
+                states += board()
+            except Exception:  # a scrape must not fail for one board
+                continue
+        return states
+
     def feed_times(self) -> dict[str, float]:
+        """{feed source: epoch of its last good answer}, from the player's and the pollers' news."""
         with self._lock:
             times = dict(self._feed_ok)
-        for provider in list(self.feed_providers):
-            try:
-                for source, when in provider().items():
-                    if when is not None:
-                        key = source_label(source if source.startswith(FEED_PREFIX)
-                                           else FEED_PREFIX + source)
-                        times[key] = max(when, times.get(key, when))
-            except Exception:  # a scrape must not fail for one provider
-                continue
+        for state in self.feed_states():
+            if state.data_time is not None:
+                key = source_label(FEED_PREFIX + state.url)
+                times[key] = max(state.data_time, times.get(key, state.data_time))
         return times
 
     # ------------------------------------------------------------ output
@@ -170,6 +250,11 @@ class Metrics(Hooks):
                 self.failures.labels(source).inc()
             elif source.startswith(FEED_PREFIX):
                 self.feed_fresh(source)
+        files = (badge_state(snapshot.problems, ()) or (0,))[0]
+        if bool(files) != bool(self._files_with_errors):
+            self.errors_since.set(self.clock() if files else 0)
+        self._files_with_errors = files
+        self.files_with_errors.set(files)
         self.content_version.set(snapshot.version)
         self.listings_loaded.set(len(snapshot.listings))
         self.stale.set(len(snapshot.stale_sources))

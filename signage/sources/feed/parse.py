@@ -95,6 +95,7 @@ def parse(body: bytes, key: str, fmt: str = "auto", content_type: str = "",
     try:
         text = decode(body, content_type)
         kind = detect(text, content_type, fmt)
+        doc = None
         if kind == "html":
             listings, problems = _from_html(text, key)
         elif kind == "json":
@@ -112,11 +113,17 @@ def parse(body: bytes, key: str, fmt: str = "auto", content_type: str = "",
             else:
                 listings, problems = _from_ours(doc, key)
         else:
-            listings, problems = _from_ours(_load_yaml(text), key)
+            doc = _load_yaml(text)
+            listings, problems = _from_ours(doc, key)
     except Unreadable as exc:
         return SourceResult(key, problems=(Problem(Location(key, exc.line), exc.zh, exc.en),), ok=False)
     listings = [_absolute_image(x, base_url) for x in listings]
-    return SourceResult(key, tuple(listings), (), tuple(problems), ok=True)
+    return SourceResult(key, tuple(listings), (), tuple(problems), ok=True, relayed=from_a_box(doc))
+
+
+def from_a_box(doc) -> bool:
+    """A document another player serves (``{box: NAME, listings: [...]}``, see ops/feedout.py)."""
+    return isinstance(doc, dict) and bool(doc.get("box")) and isinstance(doc.get("listings"), list)
 
 
 def _load_yaml(text: str):

@@ -300,6 +300,7 @@ class FeedState:
     source: str = "none"  # none, cache or network
     polling_since: float | None = None  # Unix time the request under way began
     deadline: float = 0.0  # seconds a request may take; longer than that (and a margin) is stuck
+    max_stale: float = 0.0  # the feed's setting, for the alert on a feed failing longer than that
 
 STUCK_MARGIN = 5.0  # seconds past its deadline before a request under way counts as stuck
 
@@ -324,6 +325,10 @@ class FeedBoard:
     def get(self, url: str) -> FeedState | None:
         with self._lock:
             return self._states.get(url)
+
+    def states(self) -> list[FeedState]:
+        with self._lock:
+            return list(self._states.values())
 
     def section(self) -> dict:
         """``{"feeds": {url: {...}}}``, ages as of now."""
@@ -376,7 +381,8 @@ class FeedPoller:
         self._images_tidied = -1e18  # when this poller last marked its images and tidied
         self._posted: SourceResult | None = None
         self._started = clock()
-        self.state = FeedState(self.key.removeprefix("feed:"), deadline=feed.deadline)
+        self.state = FeedState(self.key.removeprefix("feed:"), deadline=feed.deadline,
+                               max_stale=feed.max_stale)
 
     # ----------------------------------------------------------- pure-ish pieces
 
