@@ -480,3 +480,17 @@ def test_the_report_names_characters_no_font_can_draw_and_duplicates(watched, fo
     text = eventually(lambda: (t := report_of(root)) and "🧶" in t and "重复" in t and t)
     assert "a.yaml 第 1 行" in text and "b.csv 第 2 行" in text
     assert len(shown.snapshot.listings) == 1
+
+
+def test_names_waiting_to_settle_are_not_taken_for_missed_events(watched):
+    """A rename: the old name waits to settle before its listing leaves, the new one before
+    it is read. A safety rescan in that moment must not take them for changes the observer
+    missed (the soak saw a local folder switched to polling that way)."""
+    root, shown, start = watched
+    (root / "a.yaml").write_text(listing_yaml("甲"), encoding="utf-8")
+    w = start("auto", settle=1.5, rescan_seconds=0.3)
+    eventually(lambda: shown.titles() == ["甲"])
+    os.rename(root / "a.yaml", root / "b.yaml")
+    time.sleep(3.0)
+    assert w.using == "native"
+    eventually(lambda: shown.titles() == ["甲"] and shown.sources() == {"b.yaml"})

@@ -322,8 +322,9 @@ class FolderWatcher:
         Such changes are suspects: :meth:`_judge_suspects` decides once their events had time to come.
         """
         began = time.monotonic()
-        with self._cond:
-            pending = {folder.key_of(Path(p), self.root) for p in self._dirty}
+        with self._cond:  # reported, and waiting to settle or to be taken in: not missed
+            pending = {folder.key_of(Path(p), self.root)
+                       for p in (*self._dirty, *self._deferred, *self._settling)}
         changed, removed = self._reconcile(self.root)
         if not changed and not removed:
             return
