@@ -6,9 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(python3 python3-venv fontconfig fonts-noto-cjk fonts-symbola fonts-arphic-ukai v4l-utils)
+packages=(python3 python3-venv fontconfig fonts-noto-cjk fonts-symbola fonts-arphic-ukai v4l-utils
+          libgbm1 libegl1 libgles2 libgl1-mesa-dri)
 # symbola: emoji and symbols; arphic-ukai: the night market's handwritten titles; v4l-utils:
-# cec-ctl, the TV's power
+# cec-ctl, the TV's power; libgbm1 ... libgl1-mesa-dri: what SDL's kmsdrm driver loads at run
+# time to draw on the console without a desktop (GBM, EGL, GLES and Mesa's DRI drivers)
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
     packages+=(zbar-tools libzbar0)   # decoding QR codes from rendered pages in the tests
     packages+=(tesseract-ocr tesseract-ocr-chi-sim)   # reading pages back from across the room

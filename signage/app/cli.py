@@ -392,6 +392,7 @@ def cmd_run(settings, args, stop) -> int:
 
     from signage.ops.staff import staff_site
     from signage.ops.web import StatusRefused, WebServer
+    from signage.player import driver
     from signage.player.contain import Faults
     from signage.player.loop import Player
 
@@ -400,7 +401,12 @@ def cmd_run(settings, args, stop) -> int:
     adjust = _overrides(args)
     settings = adjust(settings)
     wiring.fixed_mmap_threshold()
-    pygame.display.init()
+    try:
+        got = driver.open_video()
+    except driver.NoScreen as exc:
+        log.error("%s", exc)
+        return 3
+    log.info("SDL video driver: %s", got)
     fonts = _fonts(settings)
     if fonts is None:
         return 2
@@ -431,7 +437,7 @@ def cmd_run(settings, args, stop) -> int:
         if not stop.requested:
             player.open_display()
     except pygame.error as exc:
-        print(f"signage: cannot open the screen: {exc}", file=sys.stderr)
+        log.error("%s", driver.explain(str(exc), os.environ))
         lifecycle.stop_all(stops, faults=faults)
         return 3
     try:
