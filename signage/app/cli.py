@@ -1,7 +1,7 @@
-"""Command line: ``signage run | render | validate | report``.
+"""Command line: ``signage run | render | validate | report | init``.
 
-Every command takes ``--config PATH`` (default ``./config.yaml``); paths inside
-the file are relative to it.
+Every command takes ``--config PATH`` (default ``./config.yaml``), before or after
+the command's name; paths inside the file are relative to it.
 """
 
 from __future__ import annotations
@@ -58,19 +58,64 @@ def _screen(text: str) -> tuple[int, int]:
     return k - 1, n
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="signage", description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default="config.yaml", help="settings file (default ./config.yaml)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
-    sub = parser.add_subparsers(dest="command", required=True)
+DESCRIPTION = "signage: job listings in large Chinese print on the station's TVs."
+EXAMPLES = """\
+examples:
+  signage run                                 full screen, as ./config.yaml says
+  signage run --windowed --size 1280x720      in a window
+  signage validate --config /srv/signage/config.yaml
+                                              check the listing files, explain mistakes
+  signage render --out page.png --page 2      a page as a picture, without a screen
+  signage report --from yesterday --csv > plays.csv
+                                              how often each job was shown (opens in Excel)
+  signage init /srv/signage                   a new station folder: config.yaml, drop folder
 
-    run = sub.add_parser("run", help="show the listings on the screen")
+Every command takes --config PATH (default ./config.yaml) and -v, before or after its name.
+Guide: README.md and docs/deploy.md.
+"""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("signage")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _common(top: bool) -> argparse.ArgumentParser:
+    """--config and -v, for the top level and (without defaults, so as not to undo it) each command."""
+    common = argparse.ArgumentParser(add_help=False)
+    default = (lambda value: value) if top else (lambda _value: argparse.SUPPRESS)
+    common.add_argument("--config", default=default("config.yaml"),
+                        help="settings file (default ./config.yaml)")
+    common.add_argument("-v", "--verbose", action="store_true", default=default(False),
+                        help="log more")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="signage", description=DESCRIPTION, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     parents=[_common(top=True)])
+    parser.add_argument("--version", action="version", version=f"signage {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = [_common(top=False)]
+
+    def command(name: str, help: str, example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, parents=common,
+                              epilog=f"example:\n  {example}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    run = command("run", "show the listings on the screen", "signage run --windowed --size 1280x720")
     run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     run.add_argument("--size", type=_size, help="window size, e.g. 1280x720")
     run.add_argument("--display", type=int, help="which monitor (0 = first)")
     run.add_argument("--seconds", type=float, help="stop after this many seconds (for tests)")
 
-    render = sub.add_parser("render", help="draw one page to a PNG file, without a screen")
+    render = command("render", "draw one page to a PNG file, without a screen",
+                     'signage render --at "2026-11-09 18:30" --screen 2/3 --out p.png')
     render.add_argument("--out", required=True, help="PNG file to write")
     render.add_argument("--page", type=int, default=None, help="page number (1 = first)")
     render.add_argument("--size", type=_size, help="e.g. 1920x1080 (default: display.size)")
@@ -79,31 +124,41 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--screen", type=_screen,
                         help="draw what screen K of N shows, e.g. 2/3 (default: screen in config.yaml)")
 
-    validate = sub.add_parser("validate", help="check listing files and explain what is wrong")
+    validate = command("validate", "check listing files and explain what is wrong",
+                       "signage validate --config /srv/signage/config.yaml")
     validate.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
     validate.add_argument("--json", action="store_true", help="machine-readable output")
     validate.add_argument("--at", type=_instant, help="say what shows at this time (default: now)")
 
-    report = sub.add_parser("report", help="how often each listing and employer was shown")
-    report.add_argument("--from", dest="start", type=_date, help="first day, e.g. 2026-11-01 "
-                        "(default: six days before --to)")
+    report = command("report", "how often each listing and employer was shown",
+                     "signage report --from 2026-11-01 --to 2026-11-30 --csv > nov.csv")
+    report.add_argument("--from", dest="start", type=_date, help="first day: 2026-11-01, today "
+                        "or yesterday (default: six days before --to)")
     report.add_argument("--to", dest="end", type=_date, help="last day (default: today)")
-    report.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    report.add_argument("--csv", action="store_true",
+                        help="CSV for Excel (UTF-8 with BOM, Chinese and English headers)")
 
-    preview = sub.add_parser("preview", help="draw the pages one listing file would make, as PNG files")
+    preview = command("preview", "draw the pages one listing file would make, as PNG files",
+                      "signage preview 厨房帮工.xlsx --out previews/")
     preview.add_argument("file", help="a listing file or poster (it need not be in the drop folder)")
     preview.add_argument("--out", required=True, help="folder for page-1.png, page-2.png ...")
     preview.add_argument("--size", type=_size, help="page size (default 960x540)")
 
-    sub.add_parser("passwd", help="make the staff page's password hash for config.yaml")
+    command("passwd", "make the staff page's password hash for config.yaml", "signage passwd")
     return parser
 
 
+DAY_WORDS = {"today": 0, "今天": 0, "yesterday": 1, "昨天": 1}
+
+
 def _date(text: str) -> dt.date:
+    word = text.strip().lower()
+    if word in DAY_WORDS:
+        return dt.date.today() - dt.timedelta(days=DAY_WORDS[word])
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("a day must look like 2026-11-09") from None
+        raise argparse.ArgumentTypeError("a day must look like 2026-11-09, today or yesterday") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,8 +209,13 @@ def cmd_report(settings, args) -> int:
         print("signage: --from is after --to", file=sys.stderr)
         return 2
     by_listing, by_employer = playlog.tally(playlog.read_records(settings.playlog_dir, start, end))
-    if args.csv:
-        sys.stdout.write(playlog.report_csv(by_listing, by_employer))
+    if not by_listing and not by_employer:
+        print(f"signage: 从 {start} 到 {end} 没有播放记录 / nothing was recorded as shown from "
+              f"{start} to {end} in {settings.playlog_dir}", file=sys.stderr)
+    if args.csv:  # with a BOM: Excel in Chinese reads UTF-8 only with one
+        sys.stdout.flush()
+        sys.stdout.buffer.write(playlog.report_csv(by_listing, by_employer).encode("utf-8-sig"))
+        sys.stdout.buffer.flush()
     else:
         print(f"{settings.playlog_dir}  {start} .. {end}")
         sys.stdout.write(playlog.report_table(by_listing, by_employer))
