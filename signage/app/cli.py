@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 from signage.core.theme_names import THEME_NAMES
 
+from . import logs  # the standard library only
+
 if TYPE_CHECKING:
     from signage.core.model import Problem, Snapshot, SourceResult
 
@@ -163,10 +165,7 @@ def _date(text: str) -> dt.date:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.setup(logging.DEBUG if args.verbose else logging.INFO)
     if args.command != "run":
         return _command(args, None)
     from . import lifecycle
