@@ -289,7 +289,7 @@ def cmd_render(settings, args) -> int:
                                    size[1] > size[0], Pager(size[0], size[1], fonts, settings.lang),
                                    forced_theme=args.theme or None)
     instant = args.at if args.at is not None else time.time()
-    playlists = playlist.load_dir(settings.playlists_dir)
+    playlists = playlist.load_dir(settings.playlists_dir, settings.content_dir)
     screen = args.screen or (settings.screen_index, settings.screen_count)
     on = schedule.at(instant, snap, programme, playlists=playlists, screen=screen)
     if args.page is not None:  # page N of what is on: the schedule's own cycle, stepped through
@@ -409,7 +409,7 @@ def _more_problems(settings, snap: Snapshot, playlists: bool) -> list[Problem]:
     if playlists and settings.playlists_dir is not None:
         from signage.parse import playlists as playlist
 
-        problems += playlist.load_dir(settings.playlists_dir).problems
+        problems += playlist.load_dir(settings.playlists_dir, settings.content_dir).problems
     return problems
 
 

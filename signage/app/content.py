@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from signage.core.model import SourceResult
+from signage.player.hooks import Hooks
 from signage.sources.folder import read as folder
 
 from .config import Settings
@@ -82,7 +83,13 @@ def start_sources(settings: Settings, post: Callable[[object], None], fonts=None
     since, initial = _first_reads.pop(settings.content_dir, (None, None))
     watcher = FolderWatcher(settings.content_dir, post, settings.watch, initial=initial,
                             since=since, missing_glyphs=missing).start()
+    # Problems in the playlists and the urgent notice go into the staff's report too.
+    post(lambda player: PlaylistReport(watcher, settings).attach(player))
     stops: list[Stop] = [watcher.stop]
+    if settings.content_dir.is_dir():
+        from . import preview
+
+        stops.append(preview.start(settings, post))
     if settings.feeds:
         from signage.sources.feed.poller import FeedBoard, start_all
 
@@ -92,3 +99,28 @@ def start_sources(settings: Settings, post: Callable[[object], None], fonts=None
         post(lambda player: player.extra_state.append(board.section))
         stops += [p.stop for p in start_all(settings.feeds, settings.cache_dir, post, board)]
     return stops
+
+
+class PlaylistReport(Hooks):
+    """A player observer: the playlists' problems, by file, into the drop folder's report."""
+
+    def __init__(self, watcher, settings: Settings):
+        self.watcher = watcher
+        self.drop = settings.content_dir
+
+    def attach(self, player) -> None:
+        player.observers.append(self)
+        self.playlists_read(player, player.playlists.current)
+
+    def playlists_read(self, _player, playlists) -> None:
+        by_file: dict[str, list] = {}
+        for problem in playlists.problems:
+            by_file.setdefault(self.key(problem.where.source), []).append(problem)
+        self.watcher.set_other_problems({
+            key: SourceResult(key, problems=tuple(found), ok=True) for key, found in by_file.items()})
+
+    def key(self, source: str) -> str:
+        """The urgent notice in the drop folder by its name; a playlist file marked as one."""
+        if folder.is_urgent(self.drop / source, self.drop) and (self.drop / source).exists():
+            return source
+        return f"播放列表 playlist {source}"

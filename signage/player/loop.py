@@ -62,7 +62,7 @@ class Player:
         self.inbox: queue.Queue[Message] = inbox or queue.Queue()
         self.status = status
         self.store = ContentStore()
-        self.playlists = PlaylistWatch(settings.playlists_dir, self.clock)
+        self.playlists = PlaylistWatch(settings.playlists_dir, self.clock, settings.content_dir)
         self.glyphs = GlyphCheck(fonts)
         self._font_problems: tuple[Problem, ...] = ()
         self.badge: tuple[int, bool] | None = None
@@ -174,6 +174,7 @@ class Player:
         if not self.playlists.check(force):
             return False
         self._apply_badge()
+        self.observers.playlists_read(self, self.playlists.current)
         for screen in self.screens:
             screen.repaint()
         return True
