@@ -1,33 +1,39 @@
 #!/usr/bin/env bash
 # Install signage as a system service that starts at boot on the console TV (no desktop).
 #
-#   sudo scripts/install-service.sh [--user NAME] [--desktop] [--no-start]
+#   sudo scripts/install-service.sh [--station DIR] [--user NAME] [--desktop] [--no-start]
 #
-# Safe to run again. It:
-#   1. sets up the project (scripts/setup.sh: packages, CJK font, .venv);
+# Safe to run again; to upgrade: `git pull`, then this script again. It:
+#   1. sets up the project for production (scripts/setup.sh --production: packages, CJK
+#      font, the package in .venv, not editable, without the test tools);
 #   2. creates the system user (default "signage") in the video, render and input groups;
-#   3. lets that user write the play log folder;
+#      its group is the staff's group too (add staff accounts to it);
+#   3. makes the station folder (default /srv/signage) with `signage init` when it has no
+#      config.yaml yet: the station's config.yaml, drop folder jobs/, playlists/, var/;
+#      lets the user write var/ (play log, feed cache) and, with the staff, jobs/ (setgid);
 #   4. installs deploy/signage.service as /etc/systemd/system/signage.service, pointed at
-#      this folder, enables it and (unless --no-start) starts it;
+#      this folder and the station folder, enables it and (unless --no-start) starts it;
 #   5. turns console blanking and the console cursor off, now and on every boot
 #      (consoleblank=0 vt.global_cursor_default=0 on the kernel command line);
 #   6. with --desktop: installs deploy/signage.desktop in /etc/xdg/autostart instead of
 #      the service, for boxes that boot to a desktop.
 #
 # For testing, SIGNAGE_ROOT=/some/dir writes every file under that folder and skips
-# user creation, setup.sh and systemctl.
+# user creation, setup.sh, ownership and systemctl.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 root=${SIGNAGE_ROOT:-}
 user=signage
+station=/srv/signage
 desktop=no
 start=yes
 while [ $# -gt 0 ]; do
     case "$1" in
         --user) user=$2; shift 2 ;;
+        --station) station=$(realpath -m "$2"); shift 2 ;;
         --desktop) desktop=yes; shift ;;
         --no-start) start=no; shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -37,15 +43,19 @@ if [ -z "$root" ] && [ "$(id -u)" -ne 0 ]; then
 fi
 real() { [ -z "$root" ]; }
 
-# Put this folder (and the user) into a template instead of /opt/signage.
+# Put this folder, the station folder and the user into a template.
 render() {
-    sed -e "/^#/!s#/opt/signage#${here}#g" -e "s#^User=signage#User=${user}#" \
-        -e "s#^Group=signage#Group=${user}#" "$1"
+    sed -e "/^#/!s#/opt/signage#${here}#g" -e "/^#/!s#/srv/signage#${station}#g" \
+        -e "s#^User=signage#User=${user}#" -e "s#^Group=signage#Group=${user}#" "$1"
 }
 
 if real; then
-    echo "== setting up ${here}"
-    "${here}/scripts/setup.sh"
+    echo "== setting up ${here} for production"
+    "${here}/scripts/setup.sh" --production
+fi
+if [ -x "${here}/.venv/bin/signage" ]; then
+    echo "== the station folder ${station}"
+    "${here}/.venv/bin/signage" init "${root}${station}" | grep -v '^kept' || true
 fi
 
 if [ "$desktop" = yes ]; then
@@ -65,11 +75,14 @@ if real; then
         getent group "$group" >/dev/null || groupadd --system "$group"
     done
     usermod -a -G video,render,input "$user"
-    # What the player writes: the play log and the feed cache (var/), and the error report
-    # it keeps in the drop folder for the staff.
-    install -d -o "$user" -g "$user" "${here}/var" "${here}/var/playlog" "${here}/var/cache"
-    install -d "${here}/playlists/jobs"
-    chgrp -R "$user" "${here}/playlists/jobs" && chmod -R g+rwX "${here}/playlists/jobs"
+    # What the player writes: the play log and the feed cache (var/); and, shared with the
+    # staff (the user's group), the drop folder, where it keeps the error report. setgid
+    # folders: whatever anyone puts there belongs to the group, so both sides can read it.
+    install -d -o "$user" -g "$user" "${station}/var" "${station}/var/playlog" "${station}/var/cache"
+    chown -R "$user:$user" "${station}/var"
+    chgrp -R "$user" "${station}/jobs"
+    find "${station}/jobs" -type d -exec chmod 2775 {} +
+    find "${station}/jobs" -type f -exec chmod g+rw {} +
 fi
 
 echo "== installing the systemd unit"

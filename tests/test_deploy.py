@@ -31,9 +31,9 @@ def test_unit_runs_on_the_console_with_a_watchdog():
     assert e["User"] == ["signage"] and e["Group"] == ["signage"]
     assert set(e["SupplementaryGroups"][0].split()) == {"video", "render", "input"}
     assert "SDL_VIDEODRIVER=kmsdrm" in e["Environment"]
-    assert e["WorkingDirectory"] == ["/opt/signage"]
+    assert e["WorkingDirectory"] == ["/srv/signage"]  # the station folder, not the checkout
     assert e["StandardOutput"] == ["journal"] and e["StandardError"] == ["journal"]
-    assert e["ExecStart"][0].endswith("signage --config /opt/signage/config.yaml run")
+    assert e["ExecStart"] == ["/opt/signage/.venv/bin/signage run --config /srv/signage/config.yaml"]
     assert "setterm --blank 0" in e["ExecStartPre"][0] and "--cursor off" in e["ExecStartPre"][0]
     assert e["WantedBy"] == ["multi-user.target"]
     assert int(e["LimitNOFILE"][0]) >= 4096  # the watcher's room beside the HTTP server's
@@ -56,9 +56,19 @@ def test_installer_writes_the_unit_and_the_kernel_command_line_once(tmp_path):
     assert cmdline.read_text() == ("console=serial0,115200 console=tty1 root=PARTUUID=ab-02 "
                                    "rootwait consoleblank=0 vt.global_cursor_default=0\n")
     e = unit_entries((tmp_path / "etc/systemd/system/signage.service").read_text())
-    assert e["WorkingDirectory"] == [str(ROOT)]
-    assert e["ExecStart"] == [f"{ROOT}/.venv/bin/signage --config {ROOT}/config.yaml run"]
+    assert e["WorkingDirectory"] == ["/srv/signage"]
+    assert e["ExecStart"] == [f"{ROOT}/.venv/bin/signage run --config /srv/signage/config.yaml"]
     assert e["User"] == ["kiosk"]
+    assert (tmp_path / "srv/signage/config.yaml").is_file()  # made by `signage init`
+    assert (tmp_path / "srv/signage/jobs").is_dir()
+
+
+def test_installer_with_another_station_folder(tmp_path):
+    run_installer(tmp_path, "--station", "/var/lib/signage/station")
+    e = unit_entries((tmp_path / "etc/systemd/system/signage.service").read_text())
+    assert e["WorkingDirectory"] == ["/var/lib/signage/station"]
+    assert e["ExecStart"] == [f"{ROOT}/.venv/bin/signage run --config /var/lib/signage/station/config.yaml"]
+    assert (tmp_path / "var/lib/signage/station/playlists/day.yaml").is_file()
 
 
 def test_installer_on_a_grub_machine(tmp_path):
@@ -78,7 +88,7 @@ def test_desktop_autostart_entry(tmp_path):
     entry.read(tmp_path / "etc/xdg/autostart/signage.desktop", encoding="utf-8")
     d = entry["Desktop Entry"]
     assert d["Type"] == "Application"
-    assert f"cd {ROOT} && exec .venv/bin/signage --config config.yaml run" in d["Exec"]
+    assert f"cd /srv/signage && exec {ROOT}/.venv/bin/signage run --config config.yaml" in d["Exec"]
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze")
@@ -87,7 +97,10 @@ def test_systemd_accepts_the_unit(tmp_path):
     (project / ".venv" / "bin").mkdir(parents=True)
     (project / ".venv" / "bin" / "signage").write_text("#!/bin/sh\n")  # only must exist
     (project / ".venv" / "bin" / "signage").chmod(0o755)
+    station = tmp_path / "station"
+    station.mkdir()
     text = (ROOT / "deploy" / "signage.service").read_text().replace("/opt/signage", str(project))
+    text = text.replace("/srv/signage", str(station))
     unit = tmp_path / "signage.service"
     unit.write_text(text)
     done = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True,

@@ -147,6 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--size", type=_size, help="page size (default 960x540)")
 
     command("passwd", "make the staff page's password hash for config.yaml", "signage passwd")
+
+    init = command("init", "make a station folder: config.yaml, drop folder, playlists "
+                   "(never overwrites)", "sudo signage init /srv/signage")
+    init.add_argument("folder", help="the station's folder, outside the checkout")
     return parser
 
 
@@ -166,6 +170,8 @@ def _date(text: str) -> dt.date:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logs.setup(logging.DEBUG if args.verbose else logging.INFO)
+    if args.command == "init":
+        return cmd_init(args)
     if args.command != "run":
         return _command(args, None)
     from . import lifecycle
@@ -197,6 +203,24 @@ def _command(args, stop) -> int:
     if args.command == "passwd":
         return cmd_passwd()
     return cmd_run(settings, args, stop)
+
+
+def cmd_init(args) -> int:
+    from . import station
+
+    folder = Path(args.folder).absolute()
+    try:
+        created, kept = station.init(folder)
+    except OSError as exc:
+        print(f"signage: cannot make the station folder {folder}: {exc}", file=sys.stderr)
+        return 2
+    for path in created:
+        print(f"created {path}")
+    for path in kept:
+        print(f"kept    {path} (already there)")
+    print(f"next: edit {folder / 'config.yaml'} (station name, hotline), then "
+          f"signage validate --config {folder / 'config.yaml'}")
+    return 0
 
 
 def cmd_report(settings, args) -> int:
