@@ -71,7 +71,7 @@ if real; then
         useradd --system --user-group --home-dir "/var/lib/${user}" --create-home \
             --shell /usr/sbin/nologin "$user"
     fi
-    for group in video render input; do
+    for group in video render input tty; do
         getent group "$group" >/dev/null || groupadd --system "$group"
     done
     usermod -a -G video,render,input "$user"

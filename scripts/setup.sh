@@ -25,6 +25,7 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
     packages+=(tesseract-ocr tesseract-ocr-chi-sim)   # reading pages back from across the room
     packages+=(chromium chromium-driver)   # the staff page driven in a real browser (selenium)
     packages+=(prometheus)            # promtool: checks and unit-tests deploy/prometheus/
+    packages+=(systemd)               # systemd-analyze: the unit's syntax and sandbox score
 fi
 if [ "$mode" = "--bench" ]; then
     packages+=(xvfb chromium imagemagick)   # the player against a browser on an X server

@@ -137,6 +137,18 @@ def _order(p: Problem) -> tuple:
     return (p.where.source, p.where.line or 0, p.where.column or 0, p.severity is not Severity.ERROR)
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it (Linux); 0o022 when unknown."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
 def write_report(root: Path, text: str | None) -> bool:
     """Write (or, for None, remove) the report in ``root``; False when the folder is not writable."""
     path = root / REPORT_NAME
@@ -146,6 +158,9 @@ def write_report(root: Path, text: str | None) -> bool:
             return True
         fd, tmp = tempfile.mkstemp(prefix="_", suffix=".tmp", dir=root)
         try:
+            # mkstemp makes it 0600; the staff's group must read it (0664 under the
+            # service's umask 0002; the group is the folder's, which is setgid).
+            os.fchmod(fd, 0o666 & ~current_umask())
             with os.fdopen(fd, "wb") as f:
                 f.write(printable(text).encode("utf-8-sig"))  # file names in any bytes
             os.replace(tmp, path)
