@@ -16,7 +16,12 @@
 #   5. turns console blanking and the console cursor off, now and on every boot
 #      (consoleblank=0 vt.global_cursor_default=0 on the kernel command line);
 #   6. with --desktop: installs deploy/signage.desktop in /etc/xdg/autostart instead of
-#      the service, for boxes that boot to a desktop.
+#      the service, for boxes that boot to a desktop;
+#   7. with --share: installs Samba and shares the drop folder as \\<box>\jobs to the
+#      staff's group (--group, default: the user's); new files are 0664, new folders 2775,
+#      owned by that group, so the player reads what staff put there and staff read the
+#      error report. With --share-user NAME it also makes NAME a staff account (asks
+#      for its Samba password).
 #
 # For testing, SIGNAGE_ROOT=/some/dir writes every file under that folder and skips
 # user creation, setup.sh, ownership and systemctl.
@@ -25,15 +30,21 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 root=${SIGNAGE_ROOT:-}
 user=signage
 station=/srv/signage
+group=""
 desktop=no
 start=yes
+share=no
+share_user=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --user) user=$2; shift 2 ;;
         --station) station=$(realpath -m "$2"); shift 2 ;;
+        --group) group=$2; shift 2 ;;
+        --share) share=yes; shift ;;
+        --share-user) share=yes; share_user=$2; shift 2 ;;
         --desktop) desktop=yes; shift ;;
         --no-start) start=no; shift ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -42,6 +53,7 @@ if [ -z "$root" ] && [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 real() { [ -z "$root" ]; }
+group=${group:-$user}
 
 # Put this folder, the station folder and the user into a template.
 render() {
@@ -80,9 +92,57 @@ if real; then
     # folders: whatever anyone puts there belongs to the group, so both sides can read it.
     install -d -o "$user" -g "$user" "${station}/var" "${station}/var/playlog" "${station}/var/cache"
     chown -R "$user:$user" "${station}/var"
-    chgrp -R "$user" "${station}/jobs"
+    getent group "$group" >/dev/null || groupadd --system "$group"
+    [ "$group" = "$user" ] || usermod -a -G "$group" "$user"
+    chgrp -R "$group" "${station}/jobs"
     find "${station}/jobs" -type d -exec chmod 2775 {} +
     find "${station}/jobs" -type f -exec chmod g+rw {} +
+fi
+
+# The Samba share of the drop folder: a section of smb.conf between markers, replaced on
+# every run. Files are made 0664 and folders 2775 in the staff's group, whoever puts them.
+share_section() {
+    cat <<EOF_SHARE
+# BEGIN signage: the drop folder for the staff (scripts/install-service.sh --share)
+[jobs]
+   comment = 招聘文件 / job listings for the screens
+   path = ${station}/jobs
+   valid users = @${group}
+   force group = ${group}
+   read only = no
+   browseable = yes
+   create mask = 0664
+   force create mode = 0664
+   directory mask = 2775
+   force directory mode = 2775
+   veto files = /._*/.DS_Store/Thumbs.db/desktop.ini/
+   delete veto files = yes
+# END signage
+EOF_SHARE
+}
+
+if [ "$share" = yes ]; then
+    echo "== sharing ${station}/jobs over Samba as \\\\$(hostname)\\jobs for the group ${group}"
+    if real; then
+        command -v smbd >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends samba >/dev/null
+    fi
+    conf="${root}/etc/samba/smb.conf"
+    install -d "$(dirname "$conf")"
+    touch "$conf"
+    sed -i '/^# BEGIN signage/,/^# END signage/d' "$conf"
+    share_section >> "$conf"
+    if real; then
+        testparm -s "$conf" >/dev/null 2>&1 || { echo "smb.conf has a mistake: testparm -s" >&2; exit 1; }
+        if [ -n "$share_user" ]; then
+            id "$share_user" >/dev/null 2>&1 || useradd --no-create-home --shell /usr/sbin/nologin "$share_user"
+            usermod -a -G "$group" "$share_user"
+            echo "== the Samba password of ${share_user}:"
+            smbpasswd -a "$share_user"
+        fi
+        systemctl enable --now smbd
+        systemctl reload smbd || systemctl restart smbd
+    fi
 fi
 
 echo "== installing the systemd unit"

@@ -26,6 +26,7 @@ if [ "$mode" = "--test" ] || [ "$mode" = "--bench" ]; then
     packages+=(chromium chromium-driver)   # the staff page driven in a real browser (selenium)
     packages+=(prometheus)            # promtool: checks and unit-tests deploy/prometheus/
     packages+=(systemd)               # systemd-analyze: the unit's syntax and sandbox score
+    packages+=(samba smbclient)       # the staff's share, served by a private smbd in a test
 fi
 if [ "$mode" = "--bench" ]; then
     packages+=(xvfb chromium imagemagick)   # the player against a browser on an X server
@@ -46,6 +47,10 @@ if [ ${#missing[@]} -gt 0 ]; then
         "${sudo[@]}" systemctl mask prometheus.service >/dev/null
     fi
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [[ " ${missing[*]} " == *" samba "* ]] && command -v systemctl >/dev/null; then
+        # installed for the tests only: no file server left running on this machine
+        "${sudo[@]}" systemctl disable --now smbd nmbd >/dev/null 2>&1 || true
+    fi
 fi
 
 python=${PYTHON:-python3}
