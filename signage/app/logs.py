@@ -65,5 +65,8 @@ def setup(level: int = logging.INFO, env: Mapping[str, str] | None = None) -> No
     if root.handlers:
         return
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JournalFormatter() if to_journal(env) else logging.Formatter(TERMINAL_FORMAT))
+    journal = to_journal(env)
+    handler.setFormatter(JournalFormatter() if journal else logging.Formatter(TERMINAL_FORMAT))
     root.addHandler(handler)
+    if journal:  # a library's warnings.warn() too, as a line at warning priority
+        logging.captureWarnings(True)

@@ -92,15 +92,21 @@ def draw(player, update: Update, folder: Path) -> None:
                  f", {len(result.problems)} problem(s)" if result.problems else "")
 
 
-def start(settings: Settings, post: Callable[[object], None]) -> Callable[[], None]:
-    """Watch ``_预览/`` in the drop folder (created if missing); returns the stop function."""
-    from signage.sources.folder.watch import FolderWatcher
-
+def make_folder(settings: Settings) -> Path:
+    """``_预览/`` in the drop folder, made when missing, so that staff find it there."""
     folder = settings.content_dir / FOLDER
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
         log.warning("preview folder %s cannot be made: %s", folder, exc)
+    return folder
+
+
+def start(settings: Settings, post: Callable[[object], None]) -> Callable[[], None]:
+    """Watch ``_预览/`` in the drop folder (created if missing); returns the stop function."""
+    from signage.sources.folder.watch import FolderWatcher
+
+    folder = make_folder(settings)
 
     def hand_over(update: Update) -> None:
         post(lambda player: _draw_guarded(player, update, folder))
