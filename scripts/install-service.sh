@@ -94,9 +94,11 @@ if real; then
     chown -R "$user:$user" "${station}/var"
     getent group "$group" >/dev/null || groupadd --system "$group"
     [ "$group" = "$user" ] || usermod -a -G "$group" "$user"
-    chgrp -R "$group" "${station}/jobs"
-    find "${station}/jobs" -type d -exec chmod 2775 {} +
-    find "${station}/jobs" -type f -exec chmod g+rw {} +
+    for shared in jobs playlists; do  # playlists/: the staff page writes the urgent notice there
+        chgrp -R "$group" "${station}/${shared}"
+        find "${station}/${shared}" -type d -exec chmod 2775 {} +
+        find "${station}/${shared}" -type f -exec chmod g+rw {} +
+    done
 fi
 
 # The Samba share of the drop folder: a section of smb.conf between markers, replaced on

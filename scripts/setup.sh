@@ -64,7 +64,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # Offline or through a mirror: PIP_INDEX_URL / PIP_FIND_LINKS + PIP_NO_INDEX (docs/deploy.md).
 if [ "$mode" = "--production" ]; then
-    sources=$(find pyproject.toml signage -name '*.py' -o -name pyproject.toml | sort | xargs sha1sum | sha1sum)
+    sources=$(find pyproject.toml signage -type f ! -path '*/__pycache__/*' -print0 | sort -z |
+              xargs -0 sha1sum | sha1sum)
     stamp=.venv/.installed-production-$(printf '%s' "$sources" | cut -c1-12)
     install=(".")
 else

@@ -126,7 +126,8 @@ def test_unit_is_sandboxed_but_keeps_the_screen_keys_and_console(tmp_path):
     e = unit_entries(unit.read_text())
     assert e["ProtectSystem"] == ["strict"] and e["NoNewPrivileges"] == ["yes"]
     assert e["PrivateTmp"] == ["yes"] and e["ProtectHome"] == ["yes"]
-    assert set(e["ReadWritePaths"][0].split()) == {"/srv/signage/var", "/srv/signage/jobs"}
+    assert set(e["ReadWritePaths"][0].split()) == {"/srv/signage/var", "/srv/signage/jobs",
+                                                    "/srv/signage/playlists"}
     assert set(e["DeviceAllow"]) == {"char-drm rw", "char-input r", "/dev/tty1 rw"}
     assert set(e["RestrictAddressFamilies"][0].split()) == {"AF_UNIX", "AF_INET", "AF_INET6",
                                                              "AF_NETLINK"}
