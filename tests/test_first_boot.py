@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from signage.player import driver
@@ -58,3 +60,30 @@ def test_check_refuses_only_a_fallback():
     assert driver.check("offscreen", {"SDL_VIDEODRIVER": "offscreen"}) is None
     assert "offscreen" in driver.check("offscreen", {})
     assert "dummy" in driver.check("dummy", {"SDL_VIDEODRIVER": "kmsdrm"})
+
+
+def test_under_systemd_no_screen_waits_before_the_restart_and_a_stop_ends_it(tmp_path):
+    """The unit restarts 2 s after an exit: without a pause the journal would fill all day."""
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "config.yaml").write_text("content: jobs\nstatus:\n  port: 0\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env.update(PYTHONPATH=str(ROOT), SDL_AUDIODRIVER="dummy", INVOCATION_ID="0123456789abcdef")
+    log = tmp_path / "stderr.txt"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "signage", "run", "--config",
+                                 str(tmp_path / "config.yaml")], cwd=tmp_path, env=env,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        deadline = time.monotonic() + 30
+        while "trying again in 30 s" not in log.read_text() and time.monotonic() < deadline:
+            assert proc.poll() is None, log.read_text()
+            time.sleep(0.05)
+        assert "no screen found" in log.read_text()
+        time.sleep(0.5)
+        assert proc.poll() is None  # still pausing
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -466,6 +466,21 @@ def _overrides(args):
     return adjust
 
 
+NO_SCREEN_PAUSE = 30.0  # seconds
+
+
+def _pause_under_systemd() -> None:
+    """Under systemd, wait a while before exiting for want of a screen.
+
+    The unit restarts the player 2 s after it ends: without a pause, a box whose TV is
+    off or whose driver is missing would log the same lines every 2 s, all day. A stop
+    (SIGTERM) during the pause ends the process at once.
+    """
+    if os.environ.get("INVOCATION_ID"):  # set by systemd for every service it starts
+        log.info("trying again in %.0f s (systemd restarts the player)", NO_SCREEN_PAUSE)
+        time.sleep(NO_SCREEN_PAUSE)
+
+
 def cmd_run(settings, args, stop) -> int:
     """Start up and show the listings until ``stop`` (SIGTERM/SIGINT) or ``--seconds``.
 
@@ -488,6 +503,7 @@ def cmd_run(settings, args, stop) -> int:
         got = driver.open_video()
     except driver.NoScreen as exc:
         log.error("%s", exc)
+        _pause_under_systemd()
         return 3
     log.info("SDL video driver: %s", got)
     fonts = _fonts(settings)
