@@ -81,18 +81,17 @@ def start_sources(settings: Settings, post: Callable[[object], None], fonts=None
 
         missing = Glyphs(fonts.regular_face, fonts.fallback_faces).missing
     since, initial = _first_reads.pop(settings.content_dir, (None, None))
-    if settings.content_dir.is_dir():  # before the drop folder's watcher starts: no race on it
-        from . import preview
+    from . import preview
 
+    previews = settings.content_dir.is_dir()
+    if previews:  # before the drop folder's watcher starts: no race on it
         preview.make_folder(settings)
     watcher = FolderWatcher(settings.content_dir, post, settings.watch, initial=initial,
                             since=since, missing_glyphs=missing).start()
     # Problems in the playlists and the urgent notice go into the staff's report too.
     post(lambda player: PlaylistReport(watcher, settings).attach(player))
     stops: list[Stop] = [watcher.stop]
-    if settings.content_dir.is_dir():
-        from . import preview
-
+    if previews:
         stops.append(preview.start(settings, post))
     if settings.feeds:
         from signage.sources.feed.poller import FeedBoard, start_all
