@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -32,14 +33,14 @@ def test_config_before_or_after_the_command(tmp_path, capsys, monkeypatch, order
     argv = (["--config", str(cfg), "validate"] if order == "before"
             else ["validate", "--config", str(cfg)])
     assert main(argv) == 0
-    assert "1 listings ok" in capsys.readouterr().out
+    assert "1 listings," in capsys.readouterr().out
 
 
 def test_verbose_after_the_command_and_config_before_it(tmp_path, capsys, monkeypatch):
     cfg = station(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert main(["--config", str(cfg), "validate", "-v", "--json"]) == 0
-    assert '"listings": 1' in capsys.readouterr().out
+    assert json.loads(capsys.readouterr().out)["files"] == 1
 
 
 def test_version_and_help_without_markup():
