@@ -7,6 +7,7 @@ from __future__ import annotations
 import grp
 import os
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -78,8 +79,12 @@ def share(tmp_path):
 """, encoding="utf-8")
     subprocess.run(["smbpasswd", "-c", str(conf), "-s", "-a", STAFF], input=f"{PASSWORD}\n{PASSWORD}\n",
                    text=True, check=True, capture_output=True, timeout=30)
+    # A session of its own (made by Popen; --no-process-group: smbd makes none itself): on
+    # SIGTERM smbd signals its whole process group, which must not be pytest's.
     smbd = subprocess.Popen(["smbd", "--foreground", "--no-process-group", "--debug-stdout",
-                             "-s", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "-s", str(conf)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
 
     def smbclient(*commands: str, cwd: Path = tmp_path) -> subprocess.CompletedProcess:
         return subprocess.run(["smbclient", "//127.0.0.1/jobs", "-p", str(port), "-s", str(conf),
@@ -95,7 +100,7 @@ def share(tmp_path):
         wait_for(lambda: player.get("/status").json().get("frames"), "the first frame")
         yield player, smbclient, jobs
     finally:
-        smbd.terminate()
+        os.killpg(smbd.pid, signal.SIGTERM)  # smbd and the children it forked
         smbd.wait(timeout=10)
         if player.proc.poll() is None:
             player.finish()
