@@ -57,3 +57,19 @@ def test_a_traceback_keeps_its_priority_on_every_line():
     assert len(text.splitlines()) > 3
     assert all(line.startswith("<3>") for line in text.splitlines())
     assert logs.priority(logging.WARNING) == 4 and logs.priority(logging.DEBUG) == 7
+
+
+def test_a_wrong_config_yaml_under_the_journal_is_an_error(tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("theme: purple\n", encoding="utf-8")
+    out = tmp_path / "stderr.txt"
+    with open(out, "wb") as err:
+        st = os.fstat(err.fileno())
+        env = dict(os.environ, PYTHONPATH=str(ROOT), SDL_VIDEODRIVER="dummy",
+                   JOURNAL_STREAM=f"{st.st_dev}:{st.st_ino}")
+        done = subprocess.run([sys.executable, "-m", "signage", "run", "--config", str(cfg)],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=err, timeout=60)
+    assert done.returncode == 2
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines and all(line.startswith("<3>") for line in lines), lines
+    assert any("theme" in line for line in lines)

@@ -187,7 +187,7 @@ def _command(args, stop) -> int:
         settings = config_mod.load(args.config if args.config != "config.yaml" or
                                    Path("config.yaml").exists() else None)
     except config_mod.ConfigError as exc:
-        print(f"signage: {exc}", file=sys.stderr)
+        logs.say_error(f"signage: {exc}")
         return 2
     logging.getLogger().setLevel(logging.DEBUG if args.verbose else settings.log_level.upper())
     if args.command == "validate":
@@ -269,7 +269,7 @@ def _fonts(settings):
     try:
         return fonts.load(settings.font, settings.lang)
     except fonts.FontError as exc:
-        print(f"signage: {exc}", file=sys.stderr)
+        logs.say_error(f"signage: {exc}")
         return None
 
 

@@ -70,3 +70,12 @@ def setup(level: int = logging.INFO, env: Mapping[str, str] | None = None) -> No
     root.addHandler(handler)
     if journal:  # a library's warnings.warn() too, as a line at warning priority
         logging.captureWarnings(True)
+
+
+def say_error(text: str, env: Mapping[str, str] | None = None) -> None:
+    """A message on stderr that stops a command (a wrong config.yaml, no font): under the
+    journal at error priority, like a logged error, so that ``-p warning`` shows it."""
+    env = os.environ if env is None else env
+    if to_journal(env):
+        text = "\n".join(f"<{priority(logging.ERROR)}>{line}" for line in text.splitlines())
+    print(text, file=sys.stderr)
