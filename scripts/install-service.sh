@@ -83,8 +83,8 @@ if real; then
         useradd --system --user-group --home-dir "/var/lib/${user}" --create-home \
             --shell /usr/sbin/nologin "$user"
     fi
-    for group in video render input tty; do
-        getent group "$group" >/dev/null || groupadd --system "$group"
+    for device_group in video render input tty; do
+        getent group "$device_group" >/dev/null || groupadd --system "$device_group"
     done
     usermod -a -G video,render,input "$user"
     # What the player writes: the play log and the feed cache (var/); and, shared with the
@@ -126,8 +126,10 @@ EOF_SHARE
 if [ "$share" = yes ]; then
     echo "== sharing ${station}/jobs over Samba as \\\\$(hostname)\\jobs for the group ${group}"
     if real; then
-        command -v smbd >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-            --no-install-recommends samba >/dev/null
+        if ! command -v smbd >/dev/null; then
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends samba >/dev/null
+        fi
     fi
     conf="${root}/etc/samba/smb.conf"
     install -d "$(dirname "$conf")"
