@@ -108,8 +108,9 @@ def start(settings: Settings, post: Callable[[object], None]) -> Callable[[], No
 
     folder = make_folder(settings)
 
-    def hand_over(update: Update) -> None:
-        post(lambda player: _draw_guarded(player, update, folder))
+    def hand_over(update: object) -> None:  # the watcher posts Updates
+        if isinstance(update, Update):
+            post(lambda player: _draw_guarded(player, update, folder))
 
     return FolderWatcher(folder, hand_over, settings.watch, write_report=False).start().stop
 

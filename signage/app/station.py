@@ -105,7 +105,8 @@ FOLDERS = ("jobs", "jobs/夜市", "jobs/_预览", "playlists", "var/playlog", "v
 
 def init(folder: Path) -> tuple[list[Path], list[Path]]:
     """Create the station folder's missing parts; (created, already there)."""
-    created, kept = [], []
+    created: list[Path] = []
+    kept: list[Path] = []
     for name in FOLDERS:
         path = folder / name
         (kept if path.is_dir() else created).append(path)

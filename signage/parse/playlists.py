@@ -760,8 +760,9 @@ def load_dir(root: Path | None, drop: Path | None = None) -> Playlists:
     playlists: list[Playlist] = []
     problems: list[Problem] = []
     urgent: Urgent | None = None
-    files = [(p, p.name, root) for p in (_files(root) if root is not None else [])]
-    files += [(p, p.name, drop) for p in urgent_files(drop) if drop != root]
+    files = [(p, p.name, root) for p in _files(root)] if root is not None else []
+    if drop is not None and drop != root:
+        files += [(p, p.name, drop) for p in urgent_files(drop)]
     for order, (path, key, folder) in enumerate(files):
         try:
             data = path.read_bytes()
