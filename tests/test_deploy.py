@@ -128,7 +128,8 @@ def test_unit_is_sandboxed_but_keeps_the_screen_keys_and_console(tmp_path):
     assert e["PrivateTmp"] == ["yes"] and e["ProtectHome"] == ["yes"]
     assert set(e["ReadWritePaths"][0].split()) == {"/srv/signage/var", "/srv/signage/jobs",
                                                     "/srv/signage/playlists"}
-    assert set(e["DeviceAllow"]) == {"char-drm rw", "char-input r", "/dev/tty1 rw"}
+    assert set(e["DeviceAllow"]) == {"char-drm rw", "char-input r", "/dev/tty1 rw", "char-cec rw",
+                                     "char-video4linux rw"}
     assert set(e["RestrictAddressFamilies"][0].split()) == {"AF_UNIX", "AF_INET", "AF_INET6",
                                                              "AF_NETLINK"}
     assert e["LimitNOFILE"] == ["4096"] and e["UMask"] == ["0002"]

@@ -105,17 +105,26 @@ def start_sources(settings: Settings, post: Callable[[object], None], fonts=None
 
 
 class PlaylistReport(Hooks):
-    """A player observer: the playlists' problems, by file, into the drop folder's report."""
+    """A player observer: the playlists' problems, by file, into the drop folder's report.
+
+    It looks once per turn of the loop whether the player has read its playlists again
+    (a new ``Playlists`` value): a cheap identity test.
+    """
 
     def __init__(self, watcher, settings: Settings):
         self.watcher = watcher
         self.drop = settings.content_dir
+        self._seen: object = None
 
     def attach(self, player) -> None:
         player.observers.append(self)
-        self.playlists_read(player, player.playlists.current)
+        self.loop_tick(player)
 
-    def playlists_read(self, _player, playlists) -> None:
+    def loop_tick(self, player) -> None:
+        playlists = player.playlists.current
+        if playlists is self._seen:
+            return
+        self._seen = playlists
         by_file: dict[str, list] = {}
         for problem in playlists.problems:
             by_file.setdefault(self.key(problem.where.source), []).append(problem)

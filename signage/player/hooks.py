@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from signage.core.model import Snapshot, SourceResult
     from signage.core.schedule import OnScreen
-    from signage.parse.playlists import Playlists
 
     from .contain import Faults
 
@@ -37,9 +36,6 @@ class Observer(Protocol):
 
     def config_reloaded(self, player: Any, ok: bool) -> None:
         """config.yaml was re-read (SIGHUP); ``ok``: taken, else the old settings stay."""
-
-    def playlists_read(self, player: Any, playlists: Playlists) -> None:
-        """The playlist files (or the urgent notice) changed and were read again."""
 
     def stopped(self, player: Any) -> None:
         """The loop ended."""
@@ -64,9 +60,6 @@ class Hooks:
         pass
 
     def config_reloaded(self, player: Any, ok: bool) -> None:
-        pass
-
-    def playlists_read(self, player: Any, playlists: Playlists) -> None:
         pass
 
     def stopped(self, player: Any) -> None:
@@ -104,9 +97,6 @@ class Observers(list):
 
     def config_reloaded(self, player: Any, ok: bool) -> None:
         self._each("config_reloaded", lambda o: o.config_reloaded(player, ok))
-
-    def playlists_read(self, player: Any, playlists: Playlists) -> None:
-        self._each("playlists_read", lambda o: o.playlists_read(player, playlists))
 
     def stopped(self, player: Any) -> None:
         self._each("stopped", lambda o: o.stopped(player))

@@ -174,7 +174,6 @@ class Player:
         if not self.playlists.check(force):
             return False
         self._apply_badge()
-        self.observers.playlists_read(self, self.playlists.current)
         for screen in self.screens:
             screen.repaint()
         return True
