@@ -97,8 +97,11 @@ def test_report_command_table_and_csv(tmp_path, capsys):
     assert "厨房帮工" in out and "蜀香人家餐馆" in out and "快递分拣员" not in out
     assert main(["--config", str(cfg), "report", "--from", "2026-11-08", "--to", "2026-11-09",
                  "--csv"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [(r["by"], r["listing"], r["employer"], r["impressions"]) for r in rows] == [
+    out = capsys.readouterr().out
+    assert out.startswith("\ufeff")  # Excel in Chinese reads UTF-8 only with a BOM
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+    assert [(r["类别 by"], r["编号 listing"], r["单位 employer"], r["次数 impressions"])
+            for r in rows] == [
         ("listing", "cook", "蜀香人家餐馆", "2"),
         ("listing", "clean", "天池商业广场", "1"),
         ("employer", "", "蜀香人家餐馆", "2"),

@@ -1,7 +1,7 @@
-"""Command line: ``signage run | render | validate | report``.
+"""Command line: ``signage run | render | validate | report | init``.
 
-Every command takes ``--config PATH`` (default ``./config.yaml``); paths inside
-the file are relative to it.
+Every command takes ``--config PATH`` (default ``./config.yaml``), before or after
+the command's name; paths inside the file are relative to it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from signage.core.theme_names import THEME_NAMES
+
+from . import logs  # the standard library only
 
 if TYPE_CHECKING:
     from signage.core.model import Problem, Snapshot, SourceResult
@@ -58,19 +60,64 @@ def _screen(text: str) -> tuple[int, int]:
     return k - 1, n
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="signage", description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default="config.yaml", help="settings file (default ./config.yaml)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
-    sub = parser.add_subparsers(dest="command", required=True)
+DESCRIPTION = "signage: job listings in large Chinese print on the station's TVs."
+EXAMPLES = """\
+examples:
+  signage run                                 full screen, as ./config.yaml says
+  signage run --windowed --size 1280x720      in a window
+  signage validate --config /srv/signage/config.yaml
+                                              check the listing files, explain mistakes
+  signage render --out page.png --page 2      a page as a picture, without a screen
+  signage report --from yesterday --csv > plays.csv
+                                              how often each job was shown (opens in Excel)
+  signage init /srv/signage                   a new station folder: config.yaml, drop folder
 
-    run = sub.add_parser("run", help="show the listings on the screen")
+Every command takes --config PATH (default ./config.yaml) and -v, before or after its name.
+Guide: README.md and docs/deploy.md.
+"""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("signage")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _common(top: bool) -> argparse.ArgumentParser:
+    """--config and -v, for the top level and (without defaults, so as not to undo it) each command."""
+    common = argparse.ArgumentParser(add_help=False)
+    default = (lambda value: value) if top else (lambda _value: argparse.SUPPRESS)
+    common.add_argument("--config", default=default("config.yaml"),
+                        help="settings file (default ./config.yaml)")
+    common.add_argument("-v", "--verbose", action="store_true", default=default(False),
+                        help="log more")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="signage", description=DESCRIPTION, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     parents=[_common(top=True)])
+    parser.add_argument("--version", action="version", version=f"signage {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = [_common(top=False)]
+
+    def command(name: str, help: str, example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, parents=common,
+                              epilog=f"example:\n  {example}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    run = command("run", "show the listings on the screen", "signage run --windowed --size 1280x720")
     run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     run.add_argument("--size", type=_size, help="window size, e.g. 1280x720")
     run.add_argument("--display", type=int, help="which monitor (0 = first)")
     run.add_argument("--seconds", type=float, help="stop after this many seconds (for tests)")
 
-    render = sub.add_parser("render", help="draw one page to a PNG file, without a screen")
+    render = command("render", "draw one page to a PNG file, without a screen",
+                     'signage render --at "2026-11-09 18:30" --screen 2/3 --out p.png')
     render.add_argument("--out", required=True, help="PNG file to write")
     render.add_argument("--page", type=int, default=None, help="page number (1 = first)")
     render.add_argument("--size", type=_size, help="e.g. 1920x1080 (default: display.size)")
@@ -79,39 +126,52 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--screen", type=_screen,
                         help="draw what screen K of N shows, e.g. 2/3 (default: screen in config.yaml)")
 
-    validate = sub.add_parser("validate", help="check listing files and explain what is wrong")
+    validate = command("validate", "check listing files and explain what is wrong",
+                       "signage validate --config /srv/signage/config.yaml")
     validate.add_argument("paths", nargs="*", help="files or folders (default: the content folder)")
     validate.add_argument("--json", action="store_true", help="machine-readable output")
     validate.add_argument("--at", type=_instant, help="say what shows at this time (default: now)")
 
-    report = sub.add_parser("report", help="how often each listing and employer was shown")
-    report.add_argument("--from", dest="start", type=_date, help="first day, e.g. 2026-11-01 "
-                        "(default: six days before --to)")
+    report = command("report", "how often each listing and employer was shown",
+                     "signage report --from 2026-11-01 --to 2026-11-30 --csv > nov.csv")
+    report.add_argument("--from", dest="start", type=_date, help="first day: 2026-11-01, today "
+                        "or yesterday (default: six days before --to)")
     report.add_argument("--to", dest="end", type=_date, help="last day (default: today)")
-    report.add_argument("--csv", action="store_true", help="CSV instead of a table")
+    report.add_argument("--csv", action="store_true",
+                        help="CSV for Excel (UTF-8 with BOM, Chinese and English headers)")
 
-    preview = sub.add_parser("preview", help="draw the pages one listing file would make, as PNG files")
+    preview = command("preview", "draw the pages one listing file would make, as PNG files",
+                      "signage preview 厨房帮工.xlsx --out previews/")
     preview.add_argument("file", help="a listing file or poster (it need not be in the drop folder)")
     preview.add_argument("--out", required=True, help="folder for page-1.png, page-2.png ...")
     preview.add_argument("--size", type=_size, help="page size (default 960x540)")
 
-    sub.add_parser("passwd", help="make the staff page's password hash for config.yaml")
+    command("passwd", "make the staff page's password hash for config.yaml", "signage passwd")
+
+    init = command("init", "make a station folder: config.yaml, drop folder, playlists "
+                   "(never overwrites)", "sudo signage init /srv/signage")
+    init.add_argument("folder", help="the station's folder, outside the checkout")
     return parser
 
 
+DAY_WORDS = {"today": 0, "今天": 0, "yesterday": 1, "昨天": 1}
+
+
 def _date(text: str) -> dt.date:
+    word = text.strip().lower()
+    if word in DAY_WORDS:
+        return dt.date.today() - dt.timedelta(days=DAY_WORDS[word])
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError("a day must look like 2026-11-09") from None
+        raise argparse.ArgumentTypeError("a day must look like 2026-11-09, today or yesterday") from None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.setup(logging.DEBUG if args.verbose else logging.INFO)
+    if args.command == "init":
+        return cmd_init(args)
     if args.command != "run":
         return _command(args, None)
     from . import lifecycle
@@ -127,7 +187,7 @@ def _command(args, stop) -> int:
         settings = config_mod.load(args.config if args.config != "config.yaml" or
                                    Path("config.yaml").exists() else None)
     except config_mod.ConfigError as exc:
-        print(f"signage: {exc}", file=sys.stderr)
+        logs.say_error(f"signage: {exc}")
         return 2
     logging.getLogger().setLevel(logging.DEBUG if args.verbose else settings.log_level.upper())
     if args.command == "validate":
@@ -145,6 +205,24 @@ def _command(args, stop) -> int:
     return cmd_run(settings, args, stop)
 
 
+def cmd_init(args) -> int:
+    from . import station
+
+    folder = Path(args.folder).absolute()
+    try:
+        created, kept = station.init(folder)
+    except OSError as exc:
+        print(f"signage: cannot make the station folder {folder}: {exc}", file=sys.stderr)
+        return 2
+    for path in created:
+        print(f"created {path}")
+    for path in kept:
+        print(f"kept    {path} (already there)")
+    print(f"next: edit {folder / 'config.yaml'} (station name, hotline), then "
+          f"signage validate --config {folder / 'config.yaml'}")
+    return 0
+
+
 def cmd_report(settings, args) -> int:
     from signage.ops import playlog
 
@@ -154,8 +232,13 @@ def cmd_report(settings, args) -> int:
         print("signage: --from is after --to", file=sys.stderr)
         return 2
     by_listing, by_employer = playlog.tally(playlog.read_records(settings.playlog_dir, start, end))
-    if args.csv:
-        sys.stdout.write(playlog.report_csv(by_listing, by_employer))
+    if not by_listing and not by_employer:
+        print(f"signage: 从 {start} 到 {end} 没有播放记录 / nothing was recorded as shown from "
+              f"{start} to {end} in {settings.playlog_dir}", file=sys.stderr)
+    if args.csv:  # with a BOM: Excel in Chinese reads UTF-8 only with one
+        sys.stdout.flush()
+        sys.stdout.buffer.write(playlog.report_csv(by_listing, by_employer).encode("utf-8-sig"))
+        sys.stdout.buffer.flush()
     else:
         print(f"{settings.playlog_dir}  {start} .. {end}")
         sys.stdout.write(playlog.report_table(by_listing, by_employer))
@@ -186,7 +269,7 @@ def _fonts(settings):
     try:
         return fonts.load(settings.font, settings.lang)
     except fonts.FontError as exc:
-        print(f"signage: {exc}", file=sys.stderr)
+        logs.say_error(f"signage: {exc}")
         return None
 
 
@@ -230,7 +313,7 @@ def cmd_render(settings, args) -> int:
                                    size[1] > size[0], Pager(size[0], size[1], fonts, settings.lang),
                                    forced_theme=args.theme or None)
     instant = args.at if args.at is not None else time.time()
-    playlists = playlist.load_dir(settings.playlists_dir)
+    playlists = playlist.load_dir(settings.playlists_dir, settings.content_dir)
     screen = args.screen or (settings.screen_index, settings.screen_count)
     on = schedule.at(instant, snap, programme, playlists=playlists, screen=screen)
     if args.page is not None:  # page N of what is on: the schedule's own cycle, stepped through
@@ -350,7 +433,7 @@ def _more_problems(settings, snap: Snapshot, playlists: bool) -> list[Problem]:
     if playlists and settings.playlists_dir is not None:
         from signage.parse import playlists as playlist
 
-        problems += playlist.load_dir(settings.playlists_dir).problems
+        problems += playlist.load_dir(settings.playlists_dir, settings.content_dir).problems
     return problems
 
 
@@ -383,6 +466,21 @@ def _overrides(args):
     return adjust
 
 
+NO_SCREEN_PAUSE = 30.0  # seconds
+
+
+def _pause_under_systemd() -> None:
+    """Under systemd, wait a while before exiting for want of a screen.
+
+    The unit restarts the player 2 s after it ends: without a pause, a box whose TV is
+    off or whose driver is missing would log the same lines every 2 s, all day. A stop
+    (SIGTERM) during the pause ends the process at once.
+    """
+    if os.environ.get("INVOCATION_ID"):  # set by systemd for every service it starts
+        log.info("trying again in %.0f s (systemd restarts the player)", NO_SCREEN_PAUSE)
+        time.sleep(NO_SCREEN_PAUSE)
+
+
 def cmd_run(settings, args, stop) -> int:
     """Start up and show the listings until ``stop`` (SIGTERM/SIGINT) or ``--seconds``.
 
@@ -392,6 +490,7 @@ def cmd_run(settings, args, stop) -> int:
 
     from signage.ops.staff import staff_site
     from signage.ops.web import StatusRefused, WebServer
+    from signage.player import driver
     from signage.player.contain import Faults
     from signage.player.loop import Player
 
@@ -400,7 +499,13 @@ def cmd_run(settings, args, stop) -> int:
     adjust = _overrides(args)
     settings = adjust(settings)
     wiring.fixed_mmap_threshold()
-    pygame.display.init()
+    try:
+        got = driver.open_video()
+    except driver.NoScreen as exc:
+        log.error("%s", exc)
+        _pause_under_systemd()
+        return 3
+    log.info("SDL video driver: %s", got)
     fonts = _fonts(settings)
     if fonts is None:
         return 2
@@ -431,7 +536,7 @@ def cmd_run(settings, args, stop) -> int:
         if not stop.requested:
             player.open_display()
     except pygame.error as exc:
-        print(f"signage: cannot open the screen: {exc}", file=sys.stderr)
+        log.error("%s", driver.explain(str(exc), os.environ))
         lifecycle.stop_all(stops, faults=faults)
         return 3
     try:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from signage.core.model import SourceResult
+from signage.player.hooks import Hooks
 from signage.sources.folder import read as folder
 
 from .config import Settings
@@ -80,9 +81,18 @@ def start_sources(settings: Settings, post: Callable[[object], None], fonts=None
 
         missing = Glyphs(fonts.regular_face, fonts.fallback_faces).missing
     since, initial = _first_reads.pop(settings.content_dir, (None, None))
+    from . import preview
+
+    previews = settings.content_dir.is_dir()
+    if previews:  # before the drop folder's watcher starts: no race on it
+        preview.make_folder(settings)
     watcher = FolderWatcher(settings.content_dir, post, settings.watch, initial=initial,
                             since=since, missing_glyphs=missing).start()
+    # Problems in the playlists and the urgent notice go into the staff's report too.
+    post(lambda player: PlaylistReport(watcher, settings).attach(player))
     stops: list[Stop] = [watcher.stop]
+    if previews:
+        stops.append(preview.start(settings, post))
     if settings.feeds:
         from signage.sources.feed.poller import FeedBoard, start_all
 
@@ -92,3 +102,37 @@ def start_sources(settings: Settings, post: Callable[[object], None], fonts=None
         post(lambda player: player.extra_state.append(board.section))
         stops += [p.stop for p in start_all(settings.feeds, settings.cache_dir, post, board)]
     return stops
+
+
+class PlaylistReport(Hooks):
+    """A player observer: the playlists' problems, by file, into the drop folder's report.
+
+    It looks once per turn of the loop whether the player has read its playlists again
+    (a new ``Playlists`` value): a cheap identity test.
+    """
+
+    def __init__(self, watcher, settings: Settings):
+        self.watcher = watcher
+        self.drop = settings.content_dir
+        self._seen: object = None
+
+    def attach(self, player) -> None:
+        player.observers.append(self)
+        self.loop_tick(player)
+
+    def loop_tick(self, player) -> None:
+        playlists = player.playlists.current
+        if playlists is self._seen:
+            return
+        self._seen = playlists
+        by_file: dict[str, list] = {}
+        for problem in playlists.problems:
+            by_file.setdefault(self.key(problem.where.source), []).append(problem)
+        self.watcher.set_other_problems({
+            key: SourceResult(key, problems=tuple(found), ok=True) for key, found in by_file.items()})
+
+    def key(self, source: str) -> str:
+        """The urgent notice in the drop folder by its name; a playlist file marked as one."""
+        if folder.is_urgent(self.drop / source, self.drop) and (self.drop / source).exists():
+            return source
+        return f"播放列表 playlist {source}"

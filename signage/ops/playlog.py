@@ -294,10 +294,15 @@ def report_table(by_listing: dict[str, Tally], by_employer: dict[str, Tally]) ->
             + "\n")
 
 
+# Chinese first for the staff's Excel, English after it for the tools; one cell each.
+CSV_HEADERS = ["类别 by", "编号 listing", "岗位 title", "单位 employer", "招聘数 listings",
+               "次数 impressions", "秒 seconds"]
+
+
 def report_csv(by_listing: dict[str, Tally], by_employer: dict[str, Tally]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["by", "listing", "title", "employer", "listings", "impressions", "seconds"])
+    w.writerow(CSV_HEADERS)
     for lid, t in _order(by_listing):
         w.writerow(["listing", lid, "/".join(sorted(t.titles)), "/".join(sorted(t.employers)), 1,
                     t.impressions, f"{t.seconds:.1f}"])

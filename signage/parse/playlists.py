@@ -729,13 +729,21 @@ def _files(root: Path) -> list[Path]:
                   and not p.name.startswith((".", "~$", "_")))
 
 
-def fingerprint(root: Path | None, pictures: tuple[str, ...] = ()) -> tuple:
+def urgent_files(drop: Path | None) -> list[Path]:
+    """``紧急.yaml`` / ``urgent.yaml`` dropped at the top of the staff's drop folder."""
+    if drop is None or not drop.is_dir():
+        return []
+    return [p for p in sorted(drop.iterdir()) if p.suffix.lower() in (".yaml", ".yml")
+            and p.stem.lower() in URGENT_NAMES and p.is_file()]
+
+
+def fingerprint(root: Path | None, pictures: tuple[str, ...] = (), drop: Path | None = None) -> tuple:
     """A cheap summary (names, sizes, mtimes) that changes when any playlist file does,
-    or any of the ``pictures`` the playlists show."""
-    if root is None:
+    the urgent notice in the drop folder ``drop``, or any of the ``pictures`` the playlists show."""
+    if root is None and drop is None:
         return ()
     out = []
-    for p in [*_files(root), *map(Path, pictures)]:
+    for p in [*(_files(root) if root is not None else []), *urgent_files(drop), *map(Path, pictures)]:
         try:
             st = p.stat()
         except OSError:
@@ -744,15 +752,18 @@ def fingerprint(root: Path | None, pictures: tuple[str, ...] = ()) -> tuple:
     return tuple(out)
 
 
-def load_dir(root: Path | None) -> Playlists:
-    """Every playlist in ``root`` (not its subfolders: ``playlists/jobs`` holds listings)."""
-    if root is None:
+def load_dir(root: Path | None, drop: Path | None = None) -> Playlists:
+    """Every playlist in ``root`` (not its subfolders: ``playlists/jobs`` holds listings), and
+    the urgent notice there or at the top of the staff's drop folder ``drop``."""
+    if root is None and drop is None:
         return Playlists()
     playlists: list[Playlist] = []
     problems: list[Problem] = []
     urgent: Urgent | None = None
-    for order, path in enumerate(_files(root)):
-        key = path.name
+    files = [(p, p.name, root) for p in _files(root)] if root is not None else []
+    if drop is not None and drop != root:
+        files += [(p, p.name, drop) for p in urgent_files(drop)]
+    for order, (path, key, folder) in enumerate(files):
         try:
             data = path.read_bytes()
             if len(data) > MAX_FILE_BYTES:
@@ -763,10 +774,10 @@ def load_dir(root: Path | None) -> Playlists:
                                     f"cannot read the file: {exc}"))
             continue
         if path.stem.lower() in URGENT_NAMES:
-            message, found_problems = load_urgent_text(text, key, root)
+            message, found_problems = load_urgent_text(text, key, folder)
             urgent = message or urgent
         else:
-            found, found_problems = load_playlist_text(text, key, root, order)
+            found, found_problems = load_playlist_text(text, key, folder, order)
             if found is not None:
                 playlists.append(found)
         problems += found_problems

@@ -62,7 +62,7 @@ class Player:
         self.inbox: queue.Queue[Message] = inbox or queue.Queue()
         self.status = status
         self.store = ContentStore()
-        self.playlists = PlaylistWatch(settings.playlists_dir, self.clock)
+        self.playlists = PlaylistWatch(settings.playlists_dir, self.clock, settings.content_dir)
         self.glyphs = GlyphCheck(fonts)
         self._font_problems: tuple[Problem, ...] = ()
         self.badge: tuple[int, bool] | None = None

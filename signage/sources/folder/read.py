@@ -23,6 +23,7 @@ from signage.core.model import Location, Problem, Severity, SourceResult
 from signage.parse import yamlsafe
 from signage.parse.images import IMAGE_SUFFIXES, MAX_IMAGE_BYTES
 from signage.parse.normalise import canonical_field, listing_from_mapping
+from signage.parse.playlists import URGENT_NAMES
 
 from . import images, table
 from .decode import Undecodable, decode_text
@@ -58,13 +59,36 @@ def wanted(path: Path) -> bool:
     return path.suffix.lower() in READ_SUFFIXES and not is_ignored(path)
 
 
+def is_urgent(path: Path, root: Path) -> bool:
+    """``紧急.yaml`` / ``urgent.yaml`` at the top of the drop folder: the urgent notice, no listing."""
+    return (path.parent == root and path.suffix.lower() in YAML_SUFFIXES
+            and path.stem.lower() in URGENT_NAMES)
+
+
 def ignored_under(path: Path, root: Path) -> bool:
-    """Whether ``path`` or a folder between it and ``root`` is ignored (hidden, ``_``...)."""
+    """Whether ``path`` or a folder between it and ``root`` is ignored (hidden, ``_``...),
+    or is the urgent notice (read with the playlists)."""
     try:
         parts = path.relative_to(root).parts
     except ValueError:
         return True
-    return any(is_ignored(Path(part)) for part in parts)
+    return any(is_ignored(Path(part)) for part in parts) or is_urgent(path, root)
+
+
+# Listings in a subfolder of this name get its tag: the night market's playlist shows them.
+TAG_FOLDERS = {"夜市": "夜市"}
+
+
+def folder_tags(key: str) -> tuple[str, ...]:
+    """The tags a file gets from the folders it is in (``夜市/鸡排.yaml`` -> ``("夜市",)``)."""
+    return tuple(TAG_FOLDERS[part] for part in Path(key).parts[:-1] if part in TAG_FOLDERS)
+
+
+def _tagged(result: SourceResult, tags: tuple[str, ...]) -> SourceResult:
+    if not tags or not result.listings:
+        return result
+    return replace(result, listings=tuple(
+        replace(x, tags=x.tags + tuple(t for t in tags if t not in x.tags)) for x in result.listings))
 
 
 def key_of(path: Path, root: Path) -> str:
@@ -97,7 +121,7 @@ def load_file(path: Path, root: Path) -> SourceResult:
     """Read one file of the drop folder into a SourceResult (never raises)."""
     key = key_of(path, root)
     try:
-        return _load(path, root, key)
+        return _tagged(_load(path, root, key), folder_tags(key))
     except Exception as exc:  # a bug must not take the player down: report it as a problem
         log.exception("reading %s failed", path)
         return _unreadable(key, f"读取这个文件时程序出错（{type(exc).__name__}），请把文件发给技术人员",
@@ -274,7 +298,7 @@ def files_under(root: Path, start: Path | None = None) -> Iterator[Path]:
                     yield base / d
         for name in sorted(files):
             path = base / name
-            if wanted(path):
+            if wanted(path) and not is_urgent(path, root):
                 yield path
 
 

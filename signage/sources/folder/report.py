@@ -54,7 +54,8 @@ def files_with_errors(problems: Collection[Problem]) -> set[str]:
 
 def report_text(results: Mapping[str, SourceResult], stale: Collection[str] = (),
                 now: dt.datetime | None = None,
-                missing_glyphs: Callable[[str], set[str]] | None = None) -> str | None:
+                missing_glyphs: Callable[[str], set[str]] | None = None,
+                elsewhere: Collection[str] = ()) -> str | None:
     """The report for the folder's current reads, or None when nothing is wrong.
 
     Args:
@@ -62,6 +63,8 @@ def report_text(results: Mapping[str, SourceResult], stale: Collection[str] = ()
         stale: files that now have errors while the screens keep their last good content.
         now: the time written at the top (omitted when None, e.g. to compare reports).
         missing_glyphs: ``text -> characters no screen font can draw``, to warn about them.
+        elsewhere: keys of files that hold no listings (playlists, the urgent notice):
+            their problems are listed without a word on what the screens show of them.
     """
     results = with_duplicates(results, missing_glyphs)
     bad = {k: r for k, r in results.items() if r.problems}
@@ -74,7 +77,7 @@ def report_text(results: Mapping[str, SourceResult], stale: Collection[str] = ()
         lines += [f"更新时间 / Updated: {now:%Y-%m-%d %H:%M:%S}", ""]
     lines += _summary(len(errors), len(bad) - len(errors))
     for key in sorted(bad):
-        lines += _file_section(key, bad[key], key in stale, key in errors)
+        lines += _file_section(key, bad[key], key in stale, key in errors, key in elsewhere)
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -92,13 +95,19 @@ def _summary(errors: int, warned: int) -> list[str]:
     ]
 
 
-def _file_section(key: str, result: SourceResult, stale: bool, has_errors: bool) -> list[str]:
-    """One file's part of the report: what the screens show of it, then its problems."""
+def _file_section(key: str, result: SourceResult, stale: bool, has_errors: bool,
+                  elsewhere: bool = False) -> list[str]:
+    """One file's part of the report: what the screens show of it, then its problems.
+
+    ``elsewhere``: a file with no listings (a playlist, the urgent notice): nothing is said
+    about what the screens show of it.
+    """
     lines = ["=" * 60, f"文件 / File: {key}"]
     if stale:
         lines.append("  屏幕上继续显示这个文件上次正确的内容，改好后才会换成新内容。")
         lines.append("  The screens keep showing this file's last good content until it is fixed.")
-    elif not result.ok or has_errors and not result.listings and not result.posters:
+    elif not elsewhere and (not result.ok or has_errors and not result.listings
+                            and not result.posters):
         lines.append("  这个文件的内容现在没有显示在屏幕上。")
         lines.append("  Nothing from this file is on the screens now.")
     for problem in sorted(result.problems, key=_order):
@@ -128,6 +137,18 @@ def _order(p: Problem) -> tuple:
     return (p.where.source, p.where.line or 0, p.where.column or 0, p.severity is not Severity.ERROR)
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it (Linux); 0o022 when unknown."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
 def write_report(root: Path, text: str | None) -> bool:
     """Write (or, for None, remove) the report in ``root``; False when the folder is not writable."""
     path = root / REPORT_NAME
@@ -137,6 +158,9 @@ def write_report(root: Path, text: str | None) -> bool:
             return True
         fd, tmp = tempfile.mkstemp(prefix="_", suffix=".tmp", dir=root)
         try:
+            # mkstemp makes it 0600; the staff's group must read it (0664 under the
+            # service's umask 0002; the group is the folder's, which is setgid).
+            os.fchmod(fd, 0o666 & ~current_umask())
             with os.fdopen(fd, "wb") as f:
                 f.write(printable(text).encode("utf-8-sig"))  # file names in any bytes
             os.replace(tmp, path)

@@ -135,6 +135,8 @@ class FolderWatcher:
         self._settling: dict[str, folder.Signature | None] = {}
         self._deferred: dict[str, float] = {}
         self._report: str | None | object = _UNKNOWN  # what the report file says now
+        self._others: dict[str, SourceResult] = {}  # playlists, the urgent notice: for the report
+        self._others_dirty = False
         self._observer: BaseObserver | None = None
         self._root_missing_logged = False
         # shared with the observer thread, under the lock
@@ -196,6 +198,15 @@ class FolderWatcher:
                 self._last_event = now
                 self._cond.notify_all()
 
+    def set_other_problems(self, results: Mapping[str, SourceResult]) -> None:
+        """Problems of files read elsewhere (playlists, the urgent notice), for the report.
+
+        Any thread may call it; the worker writes the report within a second.
+        """
+        with self._cond:
+            self._others = dict(results)
+            self._others_dirty = True
+
     @property
     def observer_alive(self) -> bool:
         obs = self._observer
@@ -230,6 +241,10 @@ class FolderWatcher:
                     return
                 if batch:
                     self._take(self._read_paths(batch))
+                with self._cond:
+                    others, self._others_dirty = self._others_dirty, False
+                if others and not first:
+                    self._refresh_report()
             except Exception:  # the worker must survive anything; the next event retries
                 log.exception("watch: taking in changes failed")
                 time.sleep(0.2)
@@ -507,20 +522,25 @@ class FolderWatcher:
 
     def _refresh_report(self) -> None:
         stale = self.stale()
-        text = report.report_text(self._results, stale, missing_glyphs=self.missing_glyphs)
+        with self._cond:
+            others = dict(self._others)
+        results = {**others, **self._results}
+        text = report.report_text(results, stale, missing_glyphs=self.missing_glyphs,
+                                  elsewhere=others)
         if text == self._report:
             return
         self._report = text
-        bad = report.files_with_errors([p for r in self._results.values() for p in r.problems])
-        bad |= {k for k, r in self._results.items() if not r.ok}
+        bad = report.files_with_errors([p for r in results.values() for p in r.problems])
+        bad |= {k for k, r in results.items() if not r.ok}
         if bad:
             log.warning("drop folder: %d file(s) with problems: %s (see %s)", len(bad),
                         ", ".join(sorted(bad)[:10]), folder.REPORT_NAME)
         elif text is None:
             log.info("drop folder: all files are fine")
         if self.write_report:
-            stamped = report.report_text(self._results, stale, now=_now(),
-                                         missing_glyphs=self.missing_glyphs) if text else None
+            stamped = report.report_text(results, stale, now=_now(),
+                                         missing_glyphs=self.missing_glyphs,
+                                         elsewhere=others) if text else None
             report.write_report(self.root, stamped)
 
 
