@@ -148,7 +148,7 @@ def player(tmp_path_factory):
     port = _free_port()
     (tmp / "config.yaml").write_text(
         f"station: {{name: 测试驿站, hotline: 028-2333 1234}}\ncontent: jobs\nwatch: native\n"
-        f"display: {{size: [640, 360]}}\npages: {{seconds: 3600, transition: none}}\n"
+        f"display: {{size: [640, 360]}}\npages: {{seconds: 2, transition: none}}\n"
         f"status: {{port: {port}}}\nplaylog: {{folder: plays, screen: tv1}}\n", encoding="utf-8")
     env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
     with open(tmp / "run.log", "wb") as log:
@@ -212,7 +212,7 @@ def test_a_gbk_file_name_shows_as_replacement_characters(player):
     assert "\ufffd" in bad
     assert bad in [e["file"] for e in state["errors"]]
     good = printable(os.fsdecode(GBK_GOOD)).removesuffix(".yaml")
-    # both listings are on the first page, shown (and logged) from the first frame
+    # pages turn every 2 s, so every listing is shown (and logged) within a few seconds
     plays = eventually(lambda: [r for r in read_records(tmp / "plays", *[_today()] * 2)
                                 if r["listing"] == good])
     assert plays[0]["title"] == "压缩包里的岗位"
