@@ -123,8 +123,10 @@ class Display(_Section):
         "two numbers of at least 64 such as [1920, 1080]")
     rotation: Literal[0, 90, 180, 270] = Field(
         0, description="0, 90, 180 or 270 for portrait-mounted TVs")
-    fps: int = Field(60, ge=1, le=240, description="frame rate while something moves "
-                     "(transitions), 1 to 240; idle costs nothing")
+    fps: Annotated[Annotated[int, Field(ge=1, le=240)] | None, BeforeValidator(_auto_is_none)] = Field(
+        None, description="frame rate while something moves (transitions, the ticker): auto, or 1 "
+        "to 240 (auto: 60 on the gpu path, 30 on the software path, where every frame's changed "
+        "pixels travel to the screen); idle costs nothing")
     outputs: tuple[Annotated[int, Field(ge=0)], ...] = Field(
         (), description="several HDMI outputs on one box, a list of monitor numbers such as "
         "[0, 1]: one window each")
@@ -288,7 +290,7 @@ class Settings:
     fullscreen: bool
     size: tuple[int, int]
     rotation: int
-    fps: int
+    fps: int | None  # None: the path's own (compositor.motion_fps)
     renderer: str  # auto, gpu or software (see player/outputs.py)
     cards_per_page: int | None  # None = auto
     page_seconds: float

@@ -26,6 +26,7 @@ from .transitions import Layer
 class Compositor(Protocol):
     name: str
     uploaded: int
+    motion_fps: int  # frames a second while something moves, unless display.fps says otherwise
 
     @property
     def size(self) -> tuple[int, int]: ...
@@ -61,6 +62,10 @@ class SurfaceCompositor:
     """The window surface path: blits, then presents the changed rectangles only."""
 
     name = "software"
+    # Every frame in motion sends its changed pixels (a whole page in a crossfade, the ticker's
+    # strip) through the CPU to the screen: 30 a second costs half of 60 and still moves smoothly
+    # from across a room (docs/benchmarks.md, "Display path on X11").
+    motion_fps = 30
 
     def __init__(self, surface: Callable[[], pygame.Surface],
                  present: Callable[[Sequence[pygame.Rect] | None], None]):

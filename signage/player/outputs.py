@@ -91,15 +91,19 @@ def open_compositors(settings: Settings, fullscreen: bool) -> list[Compositor]:
         # The window's pixels straight to X (XShm), only the changed rectangles; SDL's default
         # on X11 emulates the window surface with a GL texture and uploads the whole frame.
         os.environ.setdefault("SDL_FRAMEBUFFER_ACCELERATION", "0")
-    log.info("display: %s; display.renderer %s: the %s path%s", found, settings.renderer, path,
-             " (window surface, changed rectangles only)" if path == "software" else " (textures)")
     if found.video == "kmsdrm" and path == "software":
         log.info("kmsdrm without a hardware renderer: SDL emulates the window surface")
     if path == "gpu":
-        return [_texture_output(settings, d, fullscreen, found) for d in displays(settings)]
-    if not settings.outputs:
-        return [open_display_window(settings, fullscreen)]
-    return [SurfaceCompositor.for_window(open_window(settings, d, fullscreen)) for d in displays(settings)]
+        made = [_texture_output(settings, d, fullscreen, found) for d in displays(settings)]
+    elif not settings.outputs:
+        made = [open_display_window(settings, fullscreen)]
+    else:
+        made = [SurfaceCompositor.for_window(open_window(settings, d, fullscreen)) for d in displays(settings)]
+    log.info("display: %s; display.renderer %s: the %s path%s, %d frames a second in motion",
+             found, settings.renderer, path,
+             " (window surface, changed rectangles only)" if path == "software" else " (textures)",
+             settings.fps or made[0].motion_fps)
+    return made
 
 
 def _texture_output(settings: Settings, display: int, fullscreen: bool, found: Found) -> Compositor:

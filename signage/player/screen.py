@@ -74,6 +74,7 @@ class Screen:
     def configure(self, settings: Settings) -> None:
         """Take (new) settings: a new page cache and programme for this screen's size."""
         self.settings = settings
+        self.fps = settings.fps or self.compositor.motion_fps
         self.slot = (settings.screen_index, settings.screen_count)  # (k, n), k 0-based
         lw, lh = self.logical_size
         theme = get_theme(settings.theme)
@@ -152,7 +153,7 @@ class Screen:
         out.presented = damage is None or bool(damage)
         self._whole = False
         if self.change is not None:
-            out.until = now + 1 / max(1, self.settings.fps)
+            out.until = now + 1 / self.fps
         elif playing:
             out.until = min(out.until, self.clips.next_due(now))
         for overlay in self.overlays:
@@ -168,7 +169,7 @@ class Screen:
         assert shown is not None  # frame() begins a slide before it asks for the view
         theme = get_theme(shown.theme or self.settings.theme)
         return View(shown, self.on, theme, self.logical_size, self.settings.rotation,
-                    self.settings, self.fonts, shared)
+                    self.settings, self.fonts, shared, self.fps)
 
     def _damage(self, sprites: list[Sprite | None], news: bool) -> tuple[list[pygame.Rect] | None, bool]:
         """The panel rectangles that changed since the last frame (None: all of it)."""

@@ -26,6 +26,7 @@ BLEND = 1  # SDL_BLENDMODE_BLEND
 
 class TextureCompositor:
     name = "gpu"
+    motion_fps = 60  # a frame in motion is quads drawn from textures already on the chip
 
     def __init__(self, window: pygame.Window, renderer: video.Renderer, max_size: tuple[int, int]):
         self.window = window

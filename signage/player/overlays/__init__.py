@@ -52,6 +52,7 @@ class View:
     settings: Settings
     fonts: Fonts
     shared: Shared
+    fps: int = 60  # frames a second while something moves on this screen
 
     def place(self, surface: pygame.Surface, x: int, y: int) -> Layer:
         """A logical ``surface`` at logical (x, y), turned onto the panel."""

@@ -93,4 +93,4 @@ class TickerOverlay:
             return NEVER
         x = now * self.speed(view)
         quarter = (math.floor(x * ticker_mod.PHASES) + 1) / ticker_mod.PHASES
-        return now + max((quarter - x) / self.speed(view), 1 / max(1, view.settings.fps))
+        return now + max((quarter - x) / self.speed(view), 1 / view.fps)
