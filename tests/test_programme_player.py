@@ -123,6 +123,25 @@ def test_motion_runs_at_the_paths_frame_rate_unless_config_says(station, fonts, 
     assert p.frame() == pytest.approx(1 / frames, abs=1e-3)
 
 
+def test_a_crossfade_ends_by_sending_only_the_part_it_changed(station, fonts):
+    settings, _ = station("display: {fullscreen: false, size: [960, 540]}\n"
+                          "pages: {seconds: 8, transition: crossfade, transition_seconds: 0.8}\n")
+    p, clock = player_at(settings, fonts, t("2026-11-09 10:00") + 0.2)
+    p.frame()
+    clock.set(p.screen.on.next_change)
+    p.frame()
+    change = p.screen.change
+    assert change is not None and change.area is not None and change.area.h < 540  # the header stays
+    clock.set(change.started + change.seconds + 0.01)
+    sent = p.screen.compositor.uploaded
+    p.frame()
+    assert p.screen.change is None
+    assert p.screen.compositor.uploaded - sent == change.area.w * change.area.h * 4
+    shown = p.screen.grab().subsurface(change.area)
+    assert pygame.image.tobytes(shown, "RGB") == \
+        pygame.image.tobytes(p.screen.page.subsurface(change.area), "RGB")  # all of the new page
+
+
 def test_ticker_position_is_a_function_of_time(station, fonts):
     settings, _ = station("ticker: {enabled: true}\n")
     p, _ = player_at(settings, fonts, t("2026-11-09 10:00"))

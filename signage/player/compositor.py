@@ -35,6 +35,9 @@ class Compositor(Protocol):
 
     def grab(self) -> pygame.Surface: ...
 
+    def prepare(self, surface: pygame.Surface) -> None:
+        """``surface`` will be drawn soon: get it ready now, in idle time (a GPU: upload it)."""
+
 
 def draw_layers(target: pygame.Surface, layers: Sequence[Layer], clip: pygame.Rect | None = None) -> None:
     """Blit ``layers`` into ``target`` (within ``clip``), skipping those an opaque one covers."""
@@ -122,6 +125,9 @@ class SurfaceCompositor:
 
     def grab(self) -> pygame.Surface:
         return self._surface()
+
+    def prepare(self, surface: pygame.Surface) -> None:
+        pass  # blitted from the surface itself when drawn
 
 
 def _union(rects: Sequence[pygame.Rect]) -> pygame.Rect:

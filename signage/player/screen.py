@@ -138,12 +138,16 @@ class Screen:
         if self._showing != (on.started_at, on.slide):
             self._showing = (on.started_at, on.slide)
             out.began = on if self.page_ok else None
+        ended: list[pygame.Rect] = []  # the last frame of a change: what it changed, or all
         if self.change is not None and self.change.done(now):
+            if self.change.area is None:
+                self._whole = True
+            else:
+                ended.append(self.change.area)
             self.change = None
-            self._whole = True
         view = self.view(now, shared)
         sprites = [ov.sprite(view, now) for ov in self.overlays]
-        damage, out.news = self._damage(sprites, out.news)
+        damage, out.news = self._damage(sprites, out.news, ended)
         assert self.page is not None  # a slide was begun above
         playing = self.change is None and self._playing()
         layers = self.change.layers(now) if self.change else \
@@ -158,7 +162,8 @@ class Screen:
             out.until = min(out.until, self.clips.next_due(now))
         for overlay in self.overlays:
             out.until = min(out.until, overlay.next_change(view, now))
-        self._prerender_next(on, shared)
+        if self.change is None:  # drawing a page takes tens of ms: not in the middle of a transition
+            self._prerender_next(on, shared)
         if not self.clips.draw_ahead():  # the next clip's first frame is not decoded yet
             out.until = min(out.until, now + 0.1)
         out.clip_ended, self._clip_ended = self._clip_ended, None
@@ -171,13 +176,15 @@ class Screen:
         return View(shown, self.on, theme, self.logical_size, self.settings.rotation,
                     self.settings, self.fonts, shared, self.fps)
 
-    def _damage(self, sprites: list[Sprite | None], news: bool) -> tuple[list[pygame.Rect] | None, bool]:
+    def _damage(self, sprites: list[Sprite | None], news: bool, changed: list[pygame.Rect]
+                ) -> tuple[list[pygame.Rect] | None, bool]:
         """The panel rectangles that changed since the last frame (None: all of it)."""
         now_drawn = [None if s is None else (s.key, s.layer.rect) for s in sprites]
         before = self._sprites if len(self._sprites) == len(sprites) else [None] * len(sprites)
         self._sprites = now_drawn
         # (a change of the whole panel, area None, presents all of it below)
-        damage = [self.change.area] if self.change is not None and self.change.area is not None else []
+        damage = changed + ([self.change.area] if self.change is not None and self.change.area is not None
+                            else [])
         for overlay, old, new in zip(self.overlays, before, now_drawn, strict=True):
             if old == new:
                 continue
@@ -282,7 +289,9 @@ class Screen:
                 self.clips.prepare(upcoming.slide)
         else:
             self.clips.forget_next()  # content changed: a clip prepared is not next any more
-            self._try_page(upcoming.slide)
+            page = self._try_page(upcoming.slide)
+            if page is not None:
+                self.compositor.prepare(page)
 
     def drawn(self, overlay: Overlay) -> pygame.Rect | None:
         """Where ``overlay``'s sprite went in the last frame (None: not drawn)."""

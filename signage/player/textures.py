@@ -1,7 +1,7 @@
 """The GPU path: each page a texture uploaded once, every frame drawn from textures.
 
 SDL's renderer (``pygame._sdl2.video``) on a window with a real graphics driver: a
-page is uploaded when first drawn and then only drawn (a textured quad); the
+page is uploaded once, in idle time before it is due, and then only drawn (a textured quad); the
 crossfade is the two pages' quads, the new one at an alpha; a slide, two quads at
 offsets; the ticker, a window of its strip texture (four sub-pixel copies, each
 uploaded once); clock and badge, small textures uploaded when they change. Per
@@ -81,6 +81,12 @@ class TextureCompositor:
         self.uploaded += w * h * 4
         self._textures[id(surface)] = (surface, texture)
         return texture, area
+
+    def prepare(self, surface: pygame.Surface) -> None:
+        """Upload the next page in idle time, so the first frame of its transition uploads nothing."""
+        w, h = surface.get_size()
+        if w <= self.max_size[0] and h <= self.max_size[1]:  # else only its part on screen, when drawn
+            self._texture(surface, surface.get_rect())
 
     def _live(self, surface: pygame.Surface) -> video.Texture:
         """One streaming texture for a clip's frames: each new frame updates it in place."""
