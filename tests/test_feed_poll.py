@@ -16,8 +16,8 @@ import zlib
 import pytest
 from drophelpers import eventually
 
-from signage.app.config import FeedSettings
 from signage.core.model import Severity
+from signage.core.settings import FeedSettings
 from signage.core.store import ContentStore
 from signage.sources.feed.cache import FeedCache
 from signage.sources.feed.poller import FeedBoard, FeedPoller, backoff

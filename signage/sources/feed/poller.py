@@ -35,8 +35,8 @@ import requests.adapters
 import urllib3
 import urllib3.connection
 
-from signage.app.config import FeedSettings
 from signage.core.model import Location, Problem, Severity, SourceResult
+from signage.core.settings import FeedSettings
 from signage.parse import images
 
 from . import parse as feed_parse
