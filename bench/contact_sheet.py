@@ -27,9 +27,9 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import pygame  # noqa: E402
 
-from signage.app.config import FontSettings  # noqa: E402
 from signage.core import schedule  # noqa: E402
 from signage.core.model import Snapshot  # noqa: E402
+from signage.core.settings import FontSettings  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402
 from signage.render import pages, themes  # noqa: E402
 from signage.render.card import DIGITS  # noqa: E402

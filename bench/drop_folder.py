@@ -41,7 +41,7 @@ import pygame  # noqa: E402
 from benchlib import PinnedClock, machine_line, record  # noqa: E402
 
 from signage.app import config  # noqa: E402
-from signage.app.config import FontSettings  # noqa: E402
+from signage.core.settings import FontSettings  # noqa: E402
 from signage.core.store import ContentStore  # noqa: E402
 from signage.player.loop import Player, Update  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchlib import machine_line, record  # noqa: E402
 
-from signage.app.config import FeedSettings  # noqa: E402
+from signage.core.settings import FeedSettings  # noqa: E402
 from signage.core.store import ContentStore  # noqa: E402
 from signage.sources.feed import parse as feed  # noqa: E402
 from signage.sources.feed.cache import Cached, FeedCache  # noqa: E402

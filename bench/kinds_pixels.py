@@ -30,8 +30,8 @@ import pygame  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from signage.app.config import FontSettings  # noqa: E402
 from signage.core import schedule  # noqa: E402
+from signage.core.settings import FontSettings  # noqa: E402
 from signage.core.store import ContentStore  # noqa: E402
 from signage.parse import playlists as playlist_mod  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402

@@ -3,7 +3,7 @@
     .venv/bin/python scripts/make_assets.py
 """
 
-from signage.app.config import FontSettings
+from signage.core.settings import FontSettings
 from signage.render.assets import ASSETS, CHALKBOARD, LOGO, make_chalkboard, make_logo
 from signage.render.fonts import find_faces
 

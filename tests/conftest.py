@@ -13,7 +13,7 @@ from pathlib import Path  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from signage.app.config import FontSettings  # noqa: E402
+from signage.core.settings import FontSettings  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

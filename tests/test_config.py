@@ -17,6 +17,7 @@ import requests
 from pydantic import BaseModel
 
 from signage.app import config
+from signage.core import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = "# a station's settings\nstation: {name: 测试驿站}\n"  # two lines before each variant
@@ -178,7 +179,7 @@ def test_paths_are_relative_to_the_file(tmp_path):
 
 def test_no_file_gives_the_defaults_and_a_named_missing_file_is_an_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert config.load(None).page_seconds == config.Config().pages.seconds
+    assert config.load(None).page_seconds == settings.Config().pages.seconds
     with pytest.raises(config.ConfigError, match="no such file"):
         config.load(tmp_path / "elsewhere.yaml")
 
@@ -193,8 +194,8 @@ def _fields(model: type[BaseModel], prefix: str = ""):
 
 
 def test_every_setting_says_what_it_is_and_what_is_allowed():
-    undocumented = [name for name, info in _fields(config.Config) if not info.description]
-    undocumented += [f"feeds[].{name}" for name, info in _fields(config.FeedSettings)
+    undocumented = [name for name, info in _fields(settings.Config) if not info.description]
+    undocumented += [f"feeds[].{name}" for name, info in _fields(settings.FeedSettings)
                      if not info.description]
     assert undocumented == []
 

@@ -4,7 +4,7 @@ import pygame
 import pygame.freetype
 import pytest
 
-from signage.app.config import FontSettings
+from signage.core.settings import FontSettings
 from signage.render import fonts as fonts_mod
 
 

@@ -29,7 +29,7 @@ from signage.sources.feed import parse as feed
 from signage.sources.folder import read as folder
 from signage.sources.folder.watch import FolderWatcher
 from tests import feedserver as fs
-from tests.test_feed_poll import body, make, png_bytes
+from tests.test_feed_poll import body, http_poller, png_bytes
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -161,7 +161,7 @@ def test_huge_feed_image_is_not_kept_and_a_cached_one_is_not_shown(tmp_path, fon
         server.routes["/feed.json"] = fs.ok(body([
             {"title": "大图", "phone": "13812345678", "id": "h", "image": "/img/huge.png"},
             {"title": "小图", "phone": "13812345678", "id": "s", "image": "/img/ok.png"}]))
-        poller, store = make(server, tmp_path, image_max_bytes=5_000_000)
+        poller, store = http_poller(server, tmp_path, image_max_bytes=5_000_000)
         within(20, poller.poll_once)
         shown = {x.id: x for x in store.snapshot.listings}
         assert shown["h"].image is None and shown["s"].image and shown["s"].image_version

@@ -12,6 +12,7 @@ import pygame
 import pytest
 
 from signage.app import config as config_mod
+from signage.core.settings import Settings
 from signage.player.clock import FakeClock
 from signage.player.loop import Player
 from signage.render import themes
@@ -35,7 +36,7 @@ def station(tmp_path, drop, config_file):
     for src in (STATION / "playlists").glob("*.yaml"):
         shutil.copy(src, pl / src.name)
 
-    def make(extra: str = "") -> tuple[config_mod.Settings, Path]:
+    def make(extra: str = "") -> tuple[Settings, Path]:
         text = "playlists: playlists\ndisplay: {fullscreen: false, size: [960, 540]}\n" \
                "pages: {transition: none}\n" + textwrap.dedent(extra)
         return config_mod.load(config_file(text)), pl

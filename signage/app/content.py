@@ -13,10 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from signage.core.model import SourceResult
+from signage.core.settings import Settings
 from signage.player.hooks import Hooks
 from signage.sources.folder import read as folder
-
-from .config import Settings
 
 log = logging.getLogger(__name__)
 

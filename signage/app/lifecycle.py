@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # config (pydantic) loads after the stop signals are caught
-    from .config import Settings
+    from signage.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

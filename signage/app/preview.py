@@ -18,9 +18,8 @@ from pathlib import Path
 
 from signage.core import schedule
 from signage.core.model import SourceResult
+from signage.core.settings import Settings
 from signage.core.store import ContentStore, Update
-
-from .config import Settings
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 CONFIG = """\
 # 这个驿站的设置 / This station's settings. Every setting and its default:
-# the Config schema in signage/app/config.py of the checkout. Paths are relative to this file.
+# the Config schema in signage/core/settings.py of the checkout. Paths are relative to this file.
 # After editing: sudo systemctl reload signage   (check first: signage validate --config THIS)
 
 station:

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from signage.app.config import Settings
 from signage.core import schedule
 from signage.core.model import Problem, SourceResult
+from signage.core.settings import Settings
 from signage.core.store import ContentStore, Update
 from signage.render import badge as badge_mod
 from signage.render import pictures

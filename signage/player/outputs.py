@@ -15,7 +15,7 @@ import os
 import pygame
 import pygame.freetype
 
-from signage.app.config import Settings
+from signage.core.settings import Settings
 
 from .compositor import Compositor, SurfaceCompositor
 from .probe import Found, probe_apart

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pygame
 
-from signage.app.config import Settings
 from signage.core import schedule
 from signage.core.model import Slide
+from signage.core.settings import Settings
 from signage.kinds import registry as kinds
 from signage.render import assets, pictures
 from signage.render import pages as pages_mod

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 class FontSettings(Protocol):
-    """The font choice of config.yaml (``signage.app.config.FontSettings`` is one): passed in,
+    """The font choice of config.yaml (``signage.core.settings.FontSettings`` is one): passed in,
     so that rendering does not import the application's configuration."""
 
     path: Path | None

@@ -20,9 +20,9 @@ from signage.render import pages as pages_mod
 from ..transitions import Layer
 
 if TYPE_CHECKING:
-    from signage.app.config import Settings
     from signage.core.model import Slide, Snapshot
     from signage.core.schedule import OnScreen
+    from signage.core.settings import Settings
     from signage.parse.playlists import Playlists
     from signage.render.fonts import Fonts
     from signage.render.themes import Theme

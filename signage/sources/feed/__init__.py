@@ -1,1 +1,1 @@
-"""The county feed: parse, schema.org JobPosting, on-disk cache, HTTP poller."""
+"""The county feed: parse, schema.org JobPosting, on-disk cache, fetch (HTTP) and the poller."""

@@ -1,14 +1,13 @@
-"""The feed poller: one thread and one requests Session per feed (the imperative shell).
+"""The feed poller: one thread per feed, the policy around its requests (the imperative shell).
 
-Each poll is a conditional GET (If-None-Match / If-Modified-Since; a 304 costs
-nothing) with connect and read timeouts, an overall deadline checked between
-socket reads (a slow drip of bytes never resets it) and enforced by a timer that
-shuts the request's socket (a server dripping its headers is cut off too), and a size cap enforced
-while streaming the decompressed body. Only a body that parses as a whole
-replaces what the screens show; it is then written to the disk cache. While
-the server fails the poller backs off exponentially with jitter; once it
-answers, the normal interval returns. The room keeps seeing the last good
-listings throughout; after ``max_stale`` seconds of failure a warning says so.
+Each poll asks the feed's :class:`~signage.sources.feed.fetch.Fetcher` for the feed,
+conditionally once something good came (If-None-Match / If-Modified-Since; a 304 costs
+nothing and confirms the listings are current). Only a body that parses as a whole
+replaces what the screens show; it is then written to the disk cache. While the server
+fails the poller backs off exponentially with jitter; once it answers, the normal
+interval returns. The room keeps seeing the last good listings throughout; after
+``max_stale`` seconds of failure a warning says so. Secrets in the feed's settings never
+reach a message. How a request is made, timed and capped is fetch.py's business.
 
 Results go to the player through ``post`` as plain :class:`SourceResult` values.
 """
@@ -18,11 +17,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import http.client
 import logging
 import os
 import random
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -30,42 +27,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-import requests
-import requests.adapters
-import urllib3
-import urllib3.connection
-
-from signage.app.config import FeedSettings
 from signage.core.model import Location, Problem, Severity, SourceResult
+from signage.core.settings import FeedSettings
 from signage.parse import images
 
 from . import parse as feed_parse
 from .cache import Cached, FeedCache, ImageCache
+from .fetch import Fetcher, FetchError, HttpFetcher
 
 log = logging.getLogger(__name__)
-# urllib3 logs each request line at DEBUG, query string and all: a token in a feed's URL
-# must not reach the log even when the player runs with --verbose.
-logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 
-CHUNK = 64 * 1024
 MAX_IMAGES_PER_POLL = 50
 IMAGE_RETRY_SECONDS = 3600.0
 IMAGE_KEEP_SECONDS = 30 * 86400.0  # an image no feed listing has named for this long is deleted
 IMAGE_TIDY_SECONDS = 86400.0  # how often a poller marks its images in use and tidies the cache
-USER_AGENT = "signage-feed/0.1 (+https://github.com/; job-board player)"
-
-
-class FetchError(Exception):
-    """One request failed; the message is safe to log and show (no token, no secret query)."""
-
-
-@dataclass(frozen=True)
-class Fetched:
-    status: int  # 200, or 304 for "not modified"
-    body: bytes = b""
-    etag: str | None = None
-    last_modified: str | None = None
-    content_type: str = ""
 
 
 def backoff(failures: int, interval: float, retry_max: float, rand: float) -> float:
@@ -82,104 +57,6 @@ def backoff(failures: int, interval: float, retry_max: float, rand: float) -> fl
     return delay / 2 + rand * delay / 2
 
 
-# ------------------------------------------------------------------ the deadline
-#
-# requests' timeouts bound each socket read, so a server that drips a byte of its
-# headers every few seconds never trips them. A per-request timer shuts down the
-# sockets the request uses when the deadline passes; the blocked read then returns.
-
-
-class _Deadline:
-    """Shuts down every socket :func:`_watch` names during its ``with`` block at ``seconds``."""
-
-    _current = threading.local()
-
-    def __init__(self, seconds: float):
-        self.fired = False
-        self._done = False
-        self._sockets: list = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(max(0.0, seconds), self._fire)
-        self._timer.daemon = True
-
-    def watch(self, sock) -> None:
-        with self._lock:
-            self._sockets.append(sock)
-            if self.fired:
-                _shut(sock)
-
-    def _fire(self) -> None:
-        with self._lock:
-            if self._done:
-                return
-            self.fired = True
-            for sock in self._sockets:
-                _shut(sock)
-
-    def __enter__(self) -> _Deadline:
-        _Deadline._current.guard = self
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        with self._lock:
-            self._done = True
-        self._timer.cancel()
-        _Deadline._current.guard = None
-
-
-def _shut(sock) -> None:
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
-
-
-def _watch(sock) -> None:
-    guard = getattr(_Deadline._current, "guard", None)
-    if guard is not None and sock is not None:
-        guard.watch(sock)
-
-
-class _GuardedHTTP(urllib3.connection.HTTPConnection):
-    def getresponse(self, *args, **kwargs):  # the headers are read in here
-        _watch(self.sock)
-        return super().getresponse(*args, **kwargs)
-
-
-class _GuardedHTTPS(urllib3.connection.HTTPSConnection):
-    def getresponse(self, *args, **kwargs):
-        _watch(self.sock)
-        return super().getresponse(*args, **kwargs)
-
-
-class _GuardedHTTPPool(urllib3.HTTPConnectionPool):
-    ConnectionCls = _GuardedHTTP
-
-
-class _GuardedHTTPSPool(urllib3.HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPS
-
-
-class _GuardedAdapter(requests.adapters.HTTPAdapter):
-    def init_poolmanager(self, *args, **kwargs) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool,
-                                                   "https": _GuardedHTTPSPool}
-
-
-def make_session(feed: FeedSettings) -> requests.Session:
-    session = requests.Session()
-    session.mount("http://", _GuardedAdapter())
-    session.mount("https://", _GuardedAdapter())
-    session.trust_env = False  # no proxies or .netrc credentials from the environment
-    session.max_redirects = feed.max_redirects
-    session.verify = feed.verify_tls
-    session.headers["User-Agent"] = USER_AGENT
-    session.headers.update(dict(feed.headers))
-    if feed.token:
-        session.headers["Authorization"] = f"Bearer {feed.token}"
-    return session
-
-
 def secrets_of(feed: FeedSettings) -> list[str]:
     """Strings that must never reach a log line or /status."""
     out = [feed.token] if feed.token else []
@@ -189,99 +66,6 @@ def secrets_of(feed: FeedSettings) -> list[str]:
     out += [v for k, v in parse_qsl(parts.query) if feed_parse.SECRET_QUERY_KEYS.search(k) and v]
     out += [v for k, v in feed.headers if k.lower() in ("authorization", "cookie", "x-api-key") and v]
     return [s for s in out if len(s) >= 3]
-
-
-def fetch(session: requests.Session, url: str, *, headers: dict | None = None,
-          connect_timeout: float, read_timeout: float, deadline: float, max_bytes: int,
-          clock: Callable[[], float] = time.monotonic) -> Fetched:
-    """One GET, read whole within ``deadline`` seconds and ``max_bytes`` (after decompression).
-
-    Raises:
-        FetchError: for anything but a complete 200 or a 304.
-    """
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
-        raise FetchError("only http and https addresses are fetched")
-    with _Deadline(deadline) as guard:
-        try:
-            return _fetch(session, url, headers, connect_timeout, read_timeout, deadline,
-                          max_bytes, clock)
-        except FetchError:
-            if guard.fired:
-                raise FetchError(f"no complete answer within {deadline:g} s") from None
-            raise
-
-
-def _fetch(session: requests.Session, url: str, headers: dict | None, connect_timeout: float,
-           read_timeout: float, deadline: float, max_bytes: int,
-           clock: Callable[[], float]) -> Fetched:
-    started = clock()
-
-    def remaining() -> float:
-        left = deadline - (clock() - started)
-        if left <= 0:
-            raise FetchError(f"no complete answer within {deadline:g} s")
-        return left
-
-    resp = _get(session, url, headers, (connect_timeout, min(read_timeout, remaining())))
-    try:
-        if resp.status_code == 304:
-            return Fetched(304)
-        if resp.status_code != 200:
-            raise FetchError(f"the server answered HTTP {resp.status_code} {resp.reason or ''}".strip())
-        body = _read_body(resp, max_bytes, remaining)
-        return Fetched(200, body, resp.headers.get("ETag"),
-                       resp.headers.get("Last-Modified"), resp.headers.get("Content-Type", ""))
-    except (urllib3.exceptions.ReadTimeoutError, TimeoutError):
-        raise FetchError("the server stopped sending in the middle of its answer") from None
-    except (urllib3.exceptions.ProtocolError, http.client.HTTPException, ConnectionError):
-        raise FetchError("the answer was cut off before its end") from None
-    except urllib3.exceptions.DecodeError:
-        raise FetchError("the compressed answer could not be decompressed") from None
-    except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
-        raise FetchError(f"reading the answer failed ({type(exc).__name__})") from None
-    finally:
-        resp.close()
-
-
-def _get(session: requests.Session, url: str, headers: dict | None,
-         timeout: tuple[float, float]) -> requests.Response:
-    """The response, its body not read yet; each way a request fails said in plain words."""
-    try:
-        return session.get(url, headers=headers, stream=True, timeout=timeout)
-    except requests.TooManyRedirects:
-        raise FetchError(f"more than {session.max_redirects} redirects") from None
-    except requests.exceptions.InvalidSchema:
-        raise FetchError("redirected to an address that is not http or https") from None
-    except requests.ConnectTimeout:
-        raise FetchError("could not connect in time") from None
-    except requests.Timeout:
-        raise FetchError("the server did not answer in time") from None
-    except requests.exceptions.SSLError:
-        raise FetchError("the server's TLS certificate could not be verified") from None
-    except requests.ConnectionError:
-        raise FetchError("could not connect to the server") from None
-    except requests.RequestException as exc:
-        raise FetchError(f"request failed ({type(exc).__name__})") from None
-
-
-def _read_body(resp: requests.Response, max_bytes: int, remaining: Callable[[], float]) -> bytes:
-    """The whole body, decompressed, refused past ``max_bytes`` or the deadline."""
-    declared = resp.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes and not resp.headers.get("Content-Encoding"):
-        raise FetchError(f"the answer is larger than {max_bytes} bytes")
-    chunks, total = [], 0
-    raw = resp.raw
-    read = getattr(raw, "read1", None) or raw.read  # read1: return as soon as some bytes came
-    while True:
-        remaining()
-        chunk = read(CHUNK, decode_content=True)
-        if not chunk:
-            break
-        total += len(chunk)
-        if total > max_bytes:
-            raise FetchError(f"the answer is larger than {max_bytes} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 # ------------------------------------------------------------------ state for /status
@@ -362,7 +146,7 @@ class FeedPoller:
 
     def __init__(self, feed: FeedSettings, cache_dir: Path, post: Callable[[object], None],
                  board: FeedBoard | None = None, clock: Callable[[], float] = time.time,
-                 rand: Callable[[], float] = random.random):
+                 rand: Callable[[], float] = random.random, fetcher: Fetcher | None = None):
         self.feed = feed
         self.key = feed_parse.source_key(feed.url)
         self.post = post
@@ -371,7 +155,7 @@ class FeedPoller:
         self.rand = rand
         self.cache = FeedCache(cache_dir, feed.url)
         self.images = ImageCache(cache_dir)
-        self.session = make_session(feed)
+        self.fetcher = fetcher if fetcher is not None else HttpFetcher(feed)
         self._secrets = secrets_of(feed)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -456,18 +240,11 @@ class FeedPoller:
 
     def poll_once(self) -> str:
         """One request; returns ``"new"``, ``"same"``, ``"not-modified"`` or ``"error"``."""
-        headers = {}
-        if self._good is not None:
-            etag, modified = self._validators
-            if etag:
-                headers["If-None-Match"] = etag
-            if modified:
-                headers["If-Modified-Since"] = modified
+        etag, modified = self._validators if self._good is not None else (None, None)
         self._set(polling_since=self.clock())
         try:
-            got = fetch(self.session, self.feed.url, headers=headers,
-                        connect_timeout=self.feed.connect_timeout, read_timeout=self.feed.read_timeout,
-                        deadline=self.feed.deadline, max_bytes=self.feed.max_bytes)
+            got = self.fetcher.fetch(self.feed.url, etag=etag, last_modified=modified,
+                                     max_bytes=self.feed.max_bytes)
         except FetchError as exc:
             return self._failed(str(exc))
         except Exception as exc:  # never let a surprise kill the poller thread
@@ -536,9 +313,7 @@ class FeedPoller:
             if self._stop.is_set() or time.monotonic() > budget_ends:
                 break
             try:
-                fetched = fetch(self.session, url, connect_timeout=self.feed.connect_timeout,
-                                read_timeout=self.feed.read_timeout, deadline=self.feed.deadline,
-                                max_bytes=self.feed.image_max_bytes)
+                fetched = self.fetcher.fetch(url, max_bytes=self.feed.image_max_bytes)
                 refused = images.header_problem(fetched.body)
                 if refused is not None:
                     raise FetchError(refused.en)
@@ -585,7 +360,7 @@ class FeedPoller:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
-        self.session.close()
+        self.fetcher.close()
 
 
 def start_all(feeds, cache_dir: Path, post: Callable[[object], None],
