@@ -292,8 +292,8 @@ def cmd_render(settings, args) -> int:
     from signage.core import schedule
     from signage.core.store import ContentStore
     from signage.parse import playlists as playlist
-    from signage.render import assets, pages, themes
-    from signage.render.layout import Pager, cards_per_page
+    from signage.render import pages
+    from signage.render.look import look
 
     from . import content
 
@@ -306,12 +306,9 @@ def cmd_render(settings, args) -> int:
         size = (size[1], size[0])
     store = ContentStore()
     snap = store.apply_many(content.initial_results(settings))
-    theme = themes.get(settings.theme)
-    cards = cards_per_page(size[0], size[1], theme, settings.cards_per_page)
     # --theme beats everything; a playlist's theme beats config.yaml's, the station's default
-    programme = schedule.Programme(settings.cards_per_page or 0, settings.page_seconds, settings.theme,
-                                   size[1] > size[0], Pager(size[0], size[1], fonts, settings.lang),
-                                   forced_theme=args.theme or None)
+    shape = look(settings, fonts, size, args.theme or None)
+    programme = shape.programme
     instant = args.at if args.at is not None else time.time()
     playlists = playlist.load_dir(settings.playlists_dir, settings.content_dir)
     screen = args.screen or (settings.screen_index, settings.screen_count)
@@ -324,9 +321,7 @@ def cmd_render(settings, args) -> int:
         on = schedule.at(instant, snap, programme, step=args.page - 1 - on.index,
                          playlists=playlists, screen=screen)
     slide = on.slide
-    style = pages.PageStyle(settings.station_name, settings.hotline, cards, args.theme or settings.theme,
-                            settings.lang, assets.logo(settings.station_logo))
-    surface = pages.compose(slide, size, fonts, style, dt.datetime.fromtimestamp(instant))
+    surface = pages.compose(slide, size, fonts, shape.style, dt.datetime.fromtimestamp(instant))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     pygame.image.save(surface, str(out))

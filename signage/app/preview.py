@@ -59,15 +59,12 @@ def draw(player, update: Update, folder: Path) -> None:
     """Run on the frame loop: draw the previews of what changed, remove those of what went."""
     import pygame
 
-    from signage.render import pages, themes
-    from signage.render.layout import cards_per_page
+    from signage.render import pages
+    from signage.render.look import look
 
     settings: Settings = player.settings
     w, h = player.screen.logical_size if player.screens else settings.size
-    theme = themes.get(settings.theme)
-    cards = cards_per_page(w, h, theme, settings.cards_per_page)
-    programme = schedule.Programme(cards, settings.page_seconds, settings.theme, h > w)
-    style = pages.PageStyle(settings.station_name, settings.hotline, cards, settings.theme)
+    shape = look(settings, player.fonts, (w, h))
     now = dt.datetime.now()
     for key in update.removed:
         for old in outputs(folder, key):
@@ -76,9 +73,9 @@ def draw(player, update: Update, folder: Path) -> None:
         name = Path(result.key).name
         for old in outputs(folder, result.key):
             old.unlink(missing_ok=True)
-        slides = slides_of(result, now.date(), programme)
+        slides = slides_of(result, now.date(), shape.programme)
         for n, slide in enumerate(slides, start=1):
-            surface = pages.compose(slide, (w, h), player.fonts, style, now)
+            surface = pages.compose(slide, (w, h), player.fonts, shape.style, now)
             small = pygame.transform.smoothscale(surface, (int(w * SCALE), int(h * SCALE)))
             out = folder / (f"{PREFIX}{name}.png" if n == 1 else f"{PREFIX}{name}-{n}.png")
             tmp = out.with_name(out.name + ".tmp.png")

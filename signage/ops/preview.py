@@ -22,23 +22,20 @@ def render_file(settings, fonts, path: Path, out_dir: Path, size: tuple[int, int
 
     from signage.core import schedule
     from signage.core.store import ContentStore
-    from signage.render import pages, themes
-    from signage.render.layout import cards_per_page
+    from signage.render import pages
+    from signage.render.look import look
     from signage.sources.folder import read as folder
     from signage.sources.folder.report import problem_lines
 
     result = folder.load_file(path, path.parent)
     snap = ContentStore().apply_many([result])
-    theme = themes.get(settings.theme)
-    cards = cards_per_page(size[0], size[1], theme, settings.cards_per_page)
-    programme = schedule.Programme(cards, settings.page_seconds, settings.theme, size[1] > size[0])
+    shape = look(settings, fonts, size)
     now = dt.datetime.now()
-    slides = schedule.slides_for(snap, now.date(), programme) if snap.listings or snap.posters else []
-    style = pages.PageStyle(settings.station_name, settings.hotline, cards, settings.theme)
+    slides = schedule.slides_for(snap, now.date(), shape.programme) if snap.listings or snap.posters else []
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for i, slide in enumerate(slides[:MAX_PAGES]):
-        surface = pages.compose(slide, size, fonts, style, now)
+        surface = pages.compose(slide, size, fonts, shape.style, now)
         out = out_dir / f"page-{i + 1}.png"
         pygame.image.save(surface, str(out))
         written.append(str(out))

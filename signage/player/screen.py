@@ -18,11 +18,11 @@ from signage.core import schedule
 from signage.core.model import Slide
 from signage.core.settings import Settings
 from signage.kinds import registry as kinds
-from signage.render import assets, pictures
 from signage.render import pages as pages_mod
+from signage.render import pictures
 from signage.render.fonts import Fonts
 from signage.render.geometry import Metrics, header_height
-from signage.render.layout import Pager, cards_per_page
+from signage.render.look import look
 from signage.render.themes import get as get_theme
 
 from . import video as video_mod
@@ -77,16 +77,10 @@ class Screen:
         self.fps = settings.fps or self.compositor.motion_fps
         self.slot = (settings.screen_index, settings.screen_count)  # (k, n), k 0-based
         lw, lh = self.logical_size
-        theme = get_theme(settings.theme)
-        cards = cards_per_page(lw, lh, theme, settings.cards_per_page)
-        style = pages_mod.PageStyle(settings.station_name, settings.hotline, cards, settings.theme,
-                                    settings.lang, assets.logo(settings.station_logo))
-        # the pager measures cards with the real fonts: a page takes fewer when a pay or phone
-        # would not fit whole (0 cards a page: auto, as many as fit)
-        self.programme = schedule.Programme(settings.cards_per_page or 0, settings.page_seconds,
-                                            settings.theme, lh > lw, Pager(lw, lh, self.fonts, settings.lang))
+        shape = look(settings, self.fonts, (lw, lh))
+        self.programme = shape.programme
         pictures.cache.box = (lw, lh)  # pictures are decoded no larger than they are drawn
-        self.cache = pages_mod.PageCache(self.fonts, style, (lw, lh), settings.rotation)
+        self.cache = pages_mod.PageCache(self.fonts, shape.style, (lw, lh), settings.rotation)
         self._clip_ended = self.clips.configure((lw, lh), self.compositor.size,
                                                 settings.rotation) or self._clip_ended
         self.on: schedule.OnScreen | None = None
