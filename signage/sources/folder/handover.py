@@ -46,6 +46,16 @@ class Handover:
     def take(self, changed: Mapping[str, SourceResult], removed: set[str]) -> list[SourceResult]:
         """Remember new reads and removed files; the reads to hand the player, as it will show them:
         the changed ones and those whose posters changed with them."""
+        self._remember(changed, removed)
+        shown = folder.drop_referenced_posters(self.results)
+        out = [shown[k] for k in changed]
+        out += [r for k, r in shown.items()
+                if k not in changed and self.results[k].posters and r != self.posted.get(k)]
+        for r in out:
+            self.posted[r.key] = r
+        return out
+
+    def _remember(self, changed: Mapping[str, SourceResult], removed: set[str]) -> None:
         for key in removed:
             self.results.pop(key, None)
             self.posted.pop(key, None)
@@ -54,13 +64,6 @@ class Handover:
             self.results[key] = result
             if not has_errors(result) or (key not in self.good and result.ok):
                 self.good[key] = result
-        shown = folder.drop_referenced_posters(self.results)
-        out = [shown[k] for k in changed]
-        out += [r for k, r in shown.items()
-                if k not in changed and self.results[k].posters and r != self.posted.get(k)]
-        for r in out:
-            self.posted[r.key] = r
-        return out
 
     def stale(self) -> set[str]:
         """Files whose latest read has errors while an earlier good read is still shown."""

@@ -1,16 +1,19 @@
 """Hot reload of the drop folder: changes noted, debounced, read and handed to the player.
 
-:class:`FolderWatcher` is the shell that wires three parts together:
+:class:`FolderWatcher` is the shell that wires these parts together (each testable without
+threads, sleeps or, for the first two, a disk):
 
-- :mod:`.supervisor` runs the watchdog observer (native, or polling), restarts it when its
-  thread dies, switches to polling when the safety rescan finds changes it never reported,
-  and waits out a vanished drop folder; the observer's thread only calls :meth:`FolderWatcher.note`
-  (cheap, no disk access);
 - :mod:`.debounce` says when a burst of noted paths is taken in (``quiet`` seconds without
   events, or ``max_delay`` after the first) and when a file may be read (closed by its
   writer, or settled) or a vanished name taken as removed (gone for as long);
 - :mod:`.fileindex` keeps the signature (size, mtime, inode) of every file read, so only
-  changed files are read again, and compares a folder with the disk.
+  changed files are read again, and compares a folder with the disk;
+- :mod:`.handover` keeps the reads, the last good one of each file and what the player was
+  handed; ``report.ReportKeeper`` keeps ``_错误报告.txt`` in step with them;
+- :mod:`.supervisor` runs the watchdog observer (native, or polling), restarts it when its
+  thread dies, switches to polling when the safety rescan finds changes it never reported,
+  and waits out a vanished drop folder; the observer's thread only calls :meth:`FolderWatcher.note`
+  (cheap, no disk access).
 
 The worker thread (:meth:`FolderWatcher._run`) takes each ready burst, re-reads just the files
 that changed, hands the player one ``Update(results, removed)`` through ``post``, and rewrites
@@ -150,7 +153,7 @@ class FolderWatcher:
         """
         self.report.set_others(results)
 
-    # the supervisor's state, for tests and /status
+    # the supervisor's state, for tests
     using = property(lambda self: self.backend.using, doc="The observer that runs now: native or poll.")
     observer_alive = property(lambda self: self.backend.alive)
     restarts = property(lambda self: self.backend.restarts)
@@ -189,7 +192,11 @@ class FolderWatcher:
         return next_rescan
 
     def _rescan(self, first: bool) -> None:
-        changes = self._reconcile(self.root, initial=first)
+        if first and self._initial is not None:  # the player's reads: only files changed since are read
+            self.handover.adopt(self._initial)
+            self.index.adopt(self._initial, self._since)
+            self._initial = None
+        changes = self._reconcile(self.root)
         self._take(changes)
         if first:
             for key in sorted(set(self.handover.results) - set(changes[0])):
@@ -228,12 +235,8 @@ class FolderWatcher:
 
     # ------------------------------------------------------------ reading
 
-    def _reconcile(self, start: Path, initial: bool = False) -> Changes:
+    def _reconcile(self, start: Path) -> Changes:
         """Read files under ``start`` that are new or changed; note the ones that are gone."""
-        if initial and self._initial is not None:  # only files changed since are read again
-            self.handover.adopt(self._initial)
-            self.index.adopt(self._initial, self._since)
-            self._initial = None
         found = self.index.reconcile(start, self.handover.results.keys())
         return {key: self._load(path, key, sig) for path, key, sig in found.changed}, found.removed
 
