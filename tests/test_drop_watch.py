@@ -275,7 +275,7 @@ def test_a_change_whose_event_comes_after_the_rescan_is_not_missed(watched):
         renames += 1
         now_named = names[renames % 2]
         eventually(lambda now_named=now_named: shown.sources() == {now_named})
-        eventually(lambda: not w._suspects, timeout=20)
+        eventually(lambda: not w.backend.missed.suspects, timeout=20)
     assert w.late_events >= 1
     assert w.using == "native"
     assert shown.titles() == ["改了名字"]
@@ -286,8 +286,8 @@ def test_dead_observer_is_restarted_and_folder_rescanned(watched):
     w = start()
     (root / "a.yaml").write_text(listing_yaml("一"), encoding="utf-8")
     eventually(lambda: shown.titles() == ["一"])
-    w._observer.stop()  # the observer thread dies
-    w._observer.join(5)
+    w.backend.observer.stop()  # the observer thread dies
+    w.backend.observer.join(5)
     (root / "b.yaml").write_text(listing_yaml("二"), encoding="utf-8")  # while nobody watches
     eventually(lambda: w.restarts >= 1 and w.observer_alive)
     eventually(lambda: shown.titles() == ["一", "二"])

@@ -4,6 +4,7 @@
 (or None when all is well). ``write_report`` puts it in the folder atomically
 (a temporary file renamed over the old one) or removes it. The file is UTF-8
 with a BOM and Windows line ends, so that Notepad on any Windows opens it right.
+``ReportKeeper`` keeps it in step with the drop-folder watcher's reads.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -171,3 +173,57 @@ def write_report(root: Path, text: str | None) -> bool:
     except OSError as exc:
         log.warning("cannot write the error report in %s: %s", root, exc)
         return False
+
+
+class ReportKeeper:
+    """Keeps the report in ``root`` in step with the reads, rewriting it only when its words change.
+
+    Args:
+        write: keep the file (False: only log what changed).
+        missing_glyphs: ``text -> characters no screen font can draw``; the report names them.
+        log: where to say which files have problems (the watcher's logger).
+    """
+
+    def __init__(self, root: Path, write: bool = True,
+                 missing_glyphs: Callable[[str], set[str]] | None = None, log: logging.Logger = log):
+        self.root, self.write, self.missing_glyphs, self.log = root, write, missing_glyphs, log
+        self._text: str | None | object = _UNKNOWN  # what the file says now
+        self._lock = threading.Lock()
+        self._others: dict[str, SourceResult] = {}  # playlists, the urgent notice
+        self._others_new = False
+
+    def set_others(self, results: Mapping[str, SourceResult]) -> None:
+        """The reads of files read elsewhere (playlists, the urgent notice); any thread may call it."""
+        with self._lock:
+            self._others = dict(results)
+            self._others_new = True
+
+    def others_changed(self) -> bool:
+        """Whether :meth:`set_others` was called since this was last asked."""
+        with self._lock:
+            new, self._others_new = self._others_new, False
+        return new
+
+    def refresh(self, reads: Mapping[str, SourceResult], stale: Collection[str]) -> None:
+        """The report for ``reads`` (and the others'); ``stale``: files whose last good read is shown."""
+        with self._lock:
+            others = dict(self._others)
+        results = {**others, **reads}
+        text = report_text(results, stale, missing_glyphs=self.missing_glyphs, elsewhere=others)
+        if text == self._text:
+            return
+        self._text = text
+        bad = files_with_errors([p for r in results.values() for p in r.problems])
+        bad |= {k for k, r in results.items() if not r.ok}
+        if bad:
+            self.log.warning("drop folder: %d file(s) with problems: %s (see %s)", len(bad),
+                             ", ".join(sorted(bad)[:10]), REPORT_NAME)
+        elif text is None:
+            self.log.info("drop folder: all files are fine")
+        if self.write:
+            stamped = report_text(results, stale, now=dt.datetime.now(), missing_glyphs=self.missing_glyphs,
+                                  elsewhere=others) if text else None
+            write_report(self.root, stamped)
+
+
+_UNKNOWN = object()
