@@ -132,6 +132,17 @@ def test_dripped_headers_end_at_the_deadline(server):
     assert took < 1.5 + 2.0, took  # the 1.5 s deadline, and a margin for a busy machine
 
 
+def test_an_answer_torn_by_the_deadline_is_never_taken_for_a_whole_one(server):
+    """The timer shuts the socket in the middle of the headers; urllib3 then hands back what it
+    had (a 200 with an empty body). With a clock that says time is left (the timer and the
+    clock are read at slightly different moments), only the guard knows the answer was torn."""
+    server.routes["/feed.json"] = fs.drip_headers(server, every=0.1)
+    fetcher = fetcher_for(server, read_timeout=10.0)
+    fetcher.clock = lambda: 0.0  # the budget never runs out by the clock: only the timer ends it
+    with pytest.raises(FetchError, match=r"within 1\.5 s"):
+        fetcher.fetch(server.url("/feed.json"), max_bytes=10_000)
+
+
 def test_nothing_listening_is_said_plainly():
     fetcher = HttpFetcher(FeedSettings(url="http://127.0.0.1:9/feed.json", connect_timeout=0.5,
                                        read_timeout=0.5, deadline=1.0))

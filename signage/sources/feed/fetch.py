@@ -90,14 +90,18 @@ class HttpFetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         feed = self.feed
+        late = FetchError(f"no complete answer within {feed.deadline:g} s")
         with _Deadline(feed.deadline) as guard:
             try:
-                return _fetch(self.session, url, headers, feed.connect_timeout, feed.read_timeout,
-                              feed.deadline, max_bytes, self.clock)
+                got = _fetch(self.session, url, headers, feed.connect_timeout, feed.read_timeout,
+                             feed.deadline, max_bytes, self.clock)
             except FetchError:
-                if guard.fired:
-                    raise FetchError(f"no complete answer within {feed.deadline:g} s") from None
+                if guard.finish():
+                    raise late from None
                 raise
+            if guard.finish():  # the socket was shut mid-answer: urllib3 may hand back a torn one
+                raise late
+            return got
 
     def close(self) -> None:
         self.session.close()
@@ -136,6 +140,12 @@ class _Deadline:
             self.fired = True
             for sock in self._sockets:
                 _shut(sock)
+
+    def finish(self) -> bool:
+        """Stop the timer's effect now; whether it had already fired (and shut the sockets)."""
+        with self._lock:
+            self._done = True
+            return self.fired
 
     def __enter__(self) -> _Deadline:
         _Deadline._current.guard = self
