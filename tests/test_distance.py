@@ -124,3 +124,23 @@ def test_titles_pay_phones_and_most_rows_read_from_the_back_of_the_room(fonts, t
         assert read_ == lines, (role, got)
     read_, lines = got["rows"]
     assert read_ >= 0.8 * lines, got
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("theme", ["day", "large"])
+def test_a_pay_written_in_words_is_read_whole_from_the_back_of_the_room(fonts, theme):
+    """工资: 熟练工每小时二十五元到三十五元另加全勤奖与夜班补贴 (tests/fixtures/stress/长工资.yaml) was
+    drawn far below the floors to fit one line; wrapped, every line of it comes back whole."""
+    worded = tuple(x for x in listings() if "熟练工" in x.pay_display)
+    programme = schedule.Programme(0, 12, theme, False, Pager(*SIZE, fonts))
+    style = pages.PageStyle("乐至县零工爱心驿站", "028-2333 1234")
+    pay = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for s in schedule.slides_for(Snapshot(listings=worded), dt.date(2026, 11, 29), programme):
+            seen = across_the_room(pages.compose(s, SIZE, fonts, style))
+            for op in layout_page(s, *SIZE, themes.get(theme), fonts, style.station, style.hotline):
+                if isinstance(op, Text) and op.role in ("pay", "phone"):
+                    got = ocr_line(seen, op, Path(tmp))
+                    assert read(op, got), (op.text, got)
+                    pay += [op.text] if op.role == "pay" else []
+    assert "".join(pay) == worded[0].pay_display

@@ -41,7 +41,7 @@ def test_both_previews_page_a_file_as_a_screen_of_that_size_does(drop, config_fi
     player.open_display()
     player.frame()
     on_screen = player.screen.on.count
-    assert on_screen == 3  # the long pay alone, over two pages; then the other listing
+    assert on_screen == 2  # the long pay wrapped, alone on its page (a second card has no room); the other
 
     staff_page = render_file(settings, fonts, path, tmp_path / "out", (960, 540))
     assert len(staff_page["pages"]) == on_screen
@@ -50,6 +50,6 @@ def test_both_previews_page_a_file_as_a_screen_of_that_size_does(drop, config_fi
     previews.mkdir()
     folder_preview.draw(player, Update((folder.load_file(path, drop.folder),)), previews)
     drawn = sorted(p.name for p in previews.glob("*.png"))
-    assert drawn == ["_预览_两个.yaml-2.png", "_预览_两个.yaml-3.png", "_预览_两个.yaml.png"]
+    assert drawn == ["_预览_两个.yaml-2.png", "_预览_两个.yaml.png"]
     assert pygame.image.load(previews / "_预览_两个.yaml.png").get_size() == (480, 270)  # half size
     pygame.display.quit()

@@ -27,6 +27,15 @@ def test_numbers_and_latin_words_are_not_split():
     assert any("3000-4500" in line for line in lines)
 
 
+def test_a_number_written_in_words_keeps_its_unit():
+    """A pay as staff type it: 二十五元, never 二十五 / 元 at a line's end."""
+    pieces = tokens("熟练工每小时二十五元到三十五元另加全勤奖")
+    assert all("五元" in p for p in pieces if "元" in p), pieces
+    for width in range(4, 12):
+        lines = break_lines("每小时二十五元到三十五元", width * 10, 10, square)
+        assert not any(line.startswith("元") for line in lines), lines
+
+
 def test_shrinks_before_wrapping_and_stops_at_the_floor():
     one_line = fit("厨房帮工厨房帮工", 8 * 80, 2, 100, 72, square)
     assert one_line.lines == ("厨房帮工厨房帮工",) and 72 <= one_line.size <= 80

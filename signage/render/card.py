@@ -4,7 +4,7 @@ Every card on a page has the same sizes and the same places, so that people who 
 every day learn where to look::
 
     title (one or two lines, the same number on every card of the page)
-    pay (one line, whole, never cut)
+    pay (whole, never cut: one line, or wrapped between phrases onto up to three)
     地点 …            | settlement badge
     时间 …            | 招N人
     要求 …            | QR code
@@ -14,9 +14,13 @@ every day learn where to look::
 The rows keep to their column (never narrower beside the QR code) and break between
 words (``text.py``). Sizes are chosen once per page, for its hardest card, between the
 floors (a 12th of the screen's short side for title and pay, a 14th for the height of
-the phone's digits, a 22nd for the rows) and ``K_MAX`` times them. What does not fit of
-the rows ends with "详情请到服务台", or continues on the listing's own second page
-when the listing is alone on its page. Pure: returns ops, measured with the real fonts.
+the phone's digits, a 22nd for the rows) and ``K_MAX`` times them. A pay wider than the card
+(written out in words: 熟练工每小时二十五元到三十五元另加全勤奖与夜班补贴) wraps between phrases like
+the rows, onto at most ``PAY_LINES`` lines on a card that shares its page (more, and the page
+takes fewer cards), onto as many as the card has room for when it is alone; a number and its
+unit are never split. What does not fit of the rows ends with "详情请到服务台", or continues on
+the listing's own second page when the listing is alone on its page. Pure: returns ops,
+measured with the real fonts.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from .fonts import Fonts
 from .geometry import Box, Image, Metrics, Op, Qr, Rect, Text, _Pen
 from .labels import label
 from .labels import pay as pay_label
-from .text import break_lines, fit, fit_single, truncate
+from .text import break_lines, fit, fit_single, tokens, truncate
 from .themes import Badge, Theme
 
 DIGITS = "0123456789"
@@ -40,6 +44,7 @@ IDEOGRAPH = "国"
 ROWS = (("地点", "place"), ("时间", "hours"), ("要求", "requirements"), ("电话", "more-phones"))
 K_MAX = 2.0  # the largest step above the floors (a page of one card)
 K_STEP = 0.95
+PAY_LINES = 3  # the most lines of pay on a card that shares its page
 # Lines of figures need less room than prose (pen.line, 1.22): digits are 0.76 of the size tall,
 # sitting on the baseline; the pay's 元/月 reaches 0.12 below it (Noto Sans CJK).
 PAY_LINE, PAY_BASELINE = 1.08, 0.92
@@ -146,13 +151,14 @@ class _Card:
 
 def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: Fonts, scale: Scale,
                 title_slots: int = 2, lang: str = "zh-cn", part: int = WHOLE, skip: int = 0,
-                with_rows: bool = True) -> CardPlan:
+                with_rows: bool = True, pay_lines: int = PAY_LINES) -> CardPlan:
     """One card inside ``rect`` at the page's ``scale``; ``skip`` row lines were on its first page.
-    ``with_rows=False``: whether it fits, without breaking the rows into lines (the pager's question)."""
+    ``with_rows=False``: whether it fits, without breaking the rows into lines (the pager's question).
+    ``pay_lines``: the most lines the pay may take (a card alone on its page: as many as there is room for)."""
     c = _Card(listing, m, theme, _Pen(fonts), scale, _geometry(rect, m, scale), lang, part)
     inner, gap = c.g.inner, c.g.gap
     title, y = _title(c, title_slots)
-    pay, y, pay_fits = _pay(c, y)
+    pay, y, pay_fits = _pay(c, y, pay_lines)
     # The phone bar along the bottom: 电话, the contact's name, the number whole at the right.
     bar_top = inner.bottom - round(scale.phone * PHONE_LINE)
     bar, bar_fits = _phone_bar(listing, inner, bar_top, scale, theme, c.pen, lang)
@@ -165,7 +171,7 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
     rows, shown, whole = _rows(listing, inner.x, c.g.col_w, band_top, band_bottom, scale, theme, c.pen, lang,
                                part, skip) if with_rows else ([], 0, True)
     ops = [card_box(rect, m, theme), *title, *pay, ruler, *rows, *right, *code, *bar]
-    fits = pay_fits and bar_fits and right_fits
+    fits = pay_fits and band_top <= band_bottom and bar_fits and right_fits
     return CardPlan(tuple(ops), fits, whole and pictured, shown)  # a larger scale had no room for it
 
 
@@ -185,17 +191,22 @@ def _title(c: _Card, slots: int) -> tuple[list[Op], int]:
     return ops, y + (slots - len(f.lines)) * c.pen.line(size) + c.g.gap
 
 
-def _pay(c: _Card, y: int) -> tuple[list[Text], int, bool]:
-    """The pay, whole, on one line; a pay too wide for the card breaks (whole) and the card does
-    not fit. A listing's second page has the room for its rows instead (the pay was on the first)."""
+def _pay(c: _Card, y: int, most: int) -> tuple[list[Text], int, bool]:
+    """The pay, whole: on one line, or broken between phrases like the rows (``text.py``). It fits
+    on at most ``most`` lines, each of its pieces no wider than the card (a number and its unit,
+    3000-4500元/月, is one piece and never split). A listing's second page has the room for its
+    rows instead (the pay was on the first)."""
+    if c.part == SECOND_OF_TWO:
+        return [], y + c.g.gap, True
     inner, size = c.g.inner, c.scale.pay
     pay = pay_label(c.listing.pay_display, c.lang) or label("工资面议", c.lang)
-    lines = [pay] if c.wb(pay, size) <= inner.w else break_lines(pay, inner.w, size, c.wb)
+    lines = lines_of(c.pen.fonts, pay, inner.w, size, True)
+    fits = len(lines) <= most and all(c.wb(piece, size) <= inner.w for piece in tokens(pay))
     ops = []
-    for line in lines if c.part != SECOND_OF_TWO else []:  # figures: a line tighter than prose
+    for i, line in enumerate(lines):  # figures: a line tighter than prose; lines of words a prose pitch
         ops.append(_tight(c.pen, line, inner.x, y, size, PAY_LINE, c.theme.pay, "pay"))
-        y += round(size * PAY_LINE)
-    return ops, y + c.g.gap, len(lines) == 1
+        y += round(size * PAY_LINE) if i == len(lines) - 1 else c.pen.line(size)
+    return ops, y + c.g.gap, fits
 
 
 @dataclass(frozen=True)
@@ -397,11 +408,19 @@ def layout_cards(listings: tuple[Listing, ...], rects: list[Rect], m: Metrics, t
                 hi, (plans, scale, slots) = mid, tried
             else:
                 lo = mid
-    # A card that does not fit at the floors even alone: first a title of one line, then smaller
-    # rather than cut or outside its card (the pager gives such a card a page of its own).
-    k = 1.0
+    return _squeezed(listings, rects, m, theme, fonts, lang, part, plans, scale, slots)
+
+
+def _squeezed(listings: tuple[Listing, ...], rects: list[Rect], m: Metrics, theme: Theme, fonts: Fonts,
+              lang: str, part: int, plans: list[CardPlan], base: Scale, slots: int) -> tuple[list[CardPlan], Scale]:
+    """Cards that do not fit at the floors (the pager gives such a card a page of its own): first
+    a lone card's pay takes as many lines as it needs, then the titles one line, then smaller
+    rather than cut or outside the card."""
+    scale, k, pay_lines = base, 1.0, PAY_LINES
     while not all(p.fits for p in plans) and k > 0.5:
-        if slots > 1:  # one line of title, as large as every title then fits whole (to the floor)
+        if len(listings) == 1 and pay_lines == PAY_LINES:  # alone: the room decides
+            pay_lines = 1_000
+        elif slots > 1:  # one line of title, as large as every title then fits whole (to the floor)
             slots = 1
             floor = math.ceil(min(m.width, m.height) / 12)
             wt = lambda t, size: fonts.width(t, size, True, theme.title_face)  # noqa: E731
@@ -411,7 +430,7 @@ def layout_cards(listings: tuple[Listing, ...], rects: list[Rect], m: Metrics, t
         else:
             k *= K_STEP
             scale = base.shrunk(k)
-        plans = [layout_card(x, r, m, theme, fonts, scale, slots, lang, part)
+        plans = [layout_card(x, r, m, theme, fonts, scale, slots, lang, part, pay_lines=pay_lines)
                  for x, r in zip(listings, rects, strict=False)]
     return plans, scale
 

@@ -256,20 +256,28 @@ def page_fits(listings: tuple[Listing, ...], m: Metrics, theme: Theme, fonts: Fo
     return True
 
 
+def overflows_alone(listing: Listing, m: Metrics, theme: Theme, fonts: Fonts, lang: str) -> bool:
+    """Whether a listing alone on its page, laid out as it will be drawn, leaves something out
+    (a row, its picture): only then does it get a second page, which shows what was left out."""
+    plans, _ = card.layout_cards((listing,), card_rects(m, 1), m, theme, fonts, lang, card.FIRST_OF_TWO)
+    return not plans[0].whole
+
+
 class Pager:
     """Cuts listings into job pages for one screen (``schedule.Programme.pager``).
 
     A page takes the cards asked for (``auto``: up to four), or fewer when the title,
     pay or phone of one of them would not fit whole at the floors. Rows that do not fit
-    end with "详情请到服务台"; a listing alone on its page whose rows do not fit gets a
-    second page instead. A short last page keeps the size of the pages before it (its
-    cards centred).
+    end with "详情请到服务台"; a listing alone on its page whose rows do not fit, laid out
+    as it is drawn, gets a second page instead. A short last page keeps the size of the
+    pages before it (its cards centred).
     """
 
     def __init__(self, width: int, height: int, fonts: Fonts, lang: str = "zh-cn"):
         self.width, self.height, self.fonts, self.lang = width, height, fonts, lang
         self._fits: dict[tuple, tuple[tuple[Listing, ...], bool]] = {}
         self._cards: dict[tuple, tuple[Listing, bool, bool]] = {}
+        self._alone: dict[tuple, tuple[Listing, bool]] = {}
 
     def _fits_page(self, listings: tuple[Listing, ...], theme: Theme, whole: bool, cards: int = 0) -> bool:
         key = (tuple(id(x) for x in listings), theme.name, whole, cards)
@@ -278,9 +286,18 @@ class Pager:
             if len(self._fits) > 50_000:  # months of new listings: stay bounded
                 self._fits.clear()
                 self._cards.clear()
+                self._alone.clear()
             m = Metrics.for_size(self.width, self.height, theme)
             hit = self._fits[key] = (listings, page_fits(listings, m, theme, self.fonts, self.lang, whole,
                                                          cards, self._cards))
+        return hit[1]
+
+    def _overflows(self, listing: Listing, theme: Theme) -> bool:
+        key = (id(listing), theme.name)
+        hit = self._alone.get(key)
+        if hit is None or hit[0] is not listing:
+            m = Metrics.for_size(self.width, self.height, theme)
+            hit = self._alone[key] = (listing, overflows_alone(listing, m, theme, self.fonts, self.lang))
         return hit[1]
 
     def __call__(self, listings: tuple[Listing, ...], wanted: int, theme_name: str
@@ -297,7 +314,7 @@ class Pager:
             while n > 1 and not self._fits_page(listings[i:i + n], theme, whole=False):
                 n -= 1
             chunk = listings[i:i + n]
-            if n == 1 and not self._fits_page(chunk, theme, whole=True):
+            if n == 1 and not self._fits_page(chunk, theme, whole=True) and self._overflows(chunk[0], theme):
                 pages += [(chunk, 1, card.FIRST_OF_TWO), (chunk, 1, card.SECOND_OF_TWO)]
             else:
                 pages.append((chunk, n, card.WHOLE))

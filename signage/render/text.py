@@ -23,8 +23,10 @@ NO_LINE_START = set("，。、；：？！）」』】》〉〕］｝”’…�
 NO_LINE_END = set("（「『【《〈〔［｛“‘([{¥￥$＄#＃")
 ELLIPSIS = "…"
 
-# A number keeps the measure word after it ("4人", "12号", "3天"): breaking between them reads badly.
+# A number keeps the measure word after it ("4人", "12号", "3天", and in words 二十五元): breaking
+# between them reads badly.
 UNITS = "人元天件个号岁栋楼层家月日周年时分点条只双套次名位间台辆公斤米"
+NUMERALS = "零〇一二两三四五六七八九十百千万"
 _TOKEN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9.,:/%+\-@_#&'’]*[{UNITS}]?|\s+|.", re.DOTALL)
 
 
@@ -43,7 +45,7 @@ def tokens(text: str) -> tuple[str, ...]:
     """Unbreakable pieces: a phrase (身体 健康，), a Latin word or number, a run of spaces.
 
     BudouX proposes the breaks between Chinese phrases; a Latin word or number is never
-    broken, nor is anything next to a slash (元/月).
+    broken, nor is anything next to a slash (元/月), nor a number in words from its unit (五元).
     """
     breaks, pos = set(), 0
     for phrase in _phrases().parse(text)[:-1]:
@@ -53,7 +55,8 @@ def tokens(text: str) -> tuple[str, ...]:
     pos = 0
     for piece in _pieces(text):
         joined = out and not piece.isspace() and not out[-1].isspace() and (
-            pos not in breaks or piece[0] == "/" or out[-1][-1] == "/")
+            pos not in breaks or piece[0] == "/" or out[-1][-1] == "/"
+            or (out[-1][-1] in NUMERALS and piece in UNITS))
         if joined:
             out[-1] += piece
         else:
