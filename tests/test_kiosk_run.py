@@ -25,21 +25,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from signage.app.cli import main
 from signage.ops.playlog import read_records
 from signage.render import themes
+from tests.playerproc import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 STATION = Path(__file__).resolve().parent / "fixtures" / "station"  # a frozen copy of the demo
 TOKEN = "test-token-1234"
 DEADLINE = 30.0
-
-
-def wait_for(predicate, what: str, timeout: float = DEADLINE):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class Run:
