@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 WEEKDAYS = "一二三四五六日"
 _failed_cards: set[str] = set()
+_uncoded: set[str] = set()
 
 
 CLOCK_FORMATS = ("{month}月{day}日 星期{weekday}  {hm}", "{month}月{day}日 {hm}", "{hm}")
@@ -219,6 +220,11 @@ def _cards(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, cards: int | No
                 if listing.id not in _failed_cards:
                     _failed_cards.add(listing.id)
                     log.exception("card %s (%s) could not be laid out; skipped", listing.id, listing.origin)
+    for listing, plan in zip(listings, plans, strict=False):
+        if not plan.coded and listing.id not in _uncoded:  # said once: the card is drawn, its code is not
+            _uncoded.add(listing.id)
+            log.warning("card %s (%s): no room for its QR code at %dx%d, drawn without it",
+                        listing.id, listing.origin, m.width, m.height)
     if len(listings) < n and rects:  # the page's spare room either side, shared evenly
         used = rects[-1].right - rects[0].x
         area = card_rects(m, 1)[0]
@@ -250,7 +256,7 @@ def page_fits(listings: tuple[Listing, ...], m: Metrics, theme: Theme, fonts: Fo
         hit = memo.get(key)
         if hit is None or hit[0] is not listing:  # the rows are broken only when they matter
             plan = card.layout_card(listing, rect, m, theme, fonts, base, slots, lang, with_rows=whole)
-            hit = memo[key] = (listing, plan.fits, plan.whole)
+            hit = memo[key] = (listing, plan.fits and plan.coded, plan.whole)
         if not hit[1] or (whole and not hit[2]):
             return False
     return True
