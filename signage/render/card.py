@@ -315,7 +315,7 @@ def _code_and_picture(c: _Card, ry: int, bottom: int, with_rows: bool) -> tuple[
 
 def _picture(c: _Card, y: int, h: int) -> Image:
     g = c.g
-    return Image(c.listing.image, Rect(g.inner.right - g.right_w, y, g.right_w, h), role="picture",
+    return Image(c.listing.image or "", Rect(g.inner.right - g.right_w, y, g.right_w, h), role="picture",
                  version=c.listing.image_version)
 
 
