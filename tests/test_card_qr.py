@@ -111,3 +111,26 @@ def test_a_code_that_truly_has_no_room_is_left_out_and_said_so(fonts: Fonts, cap
         layout_page(s, 960, 540, th, fonts, "驿站")
     said = [r for r in caplog.records if "huge-link" in r.getMessage()]
     assert len(said) == 1 and "QR" in said[0].getMessage()
+
+
+def test_validate_says_when_a_code_will_not_be_shown(tmp_path, capsys):
+    """``signage validate`` warns (with file and line, in Chinese and English) about a listing whose
+    code the station's pages leave out, and says nothing about codes that are drawn."""
+    from signage.app.cli import main
+
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs" / "cook.yaml").write_text("岗位: 厨房帮工\n电话: 13800000000\n", encoding="utf-8")
+    (tmp_path / "jobs" / "huge.yaml").write_text(
+        "岗位: 仓库分拣\n电话: 13900000000\n网址: https://jobs.example.cn/" + "x" * 1500 + "\n",
+        encoding="utf-8")
+    cfg = tmp_path / "station.yaml"
+    cfg.write_text("content: jobs\nplaylog:\n  folder: plays\ndisplay:\n  size: [960, 540]\n",
+                   encoding="utf-8")
+    assert main(["--config", str(cfg), "validate", "--json"]) == 0  # a warning, not an error
+    import json
+
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    said = [p for p in problems if "二维码" in json.dumps(p, ensure_ascii=False)]
+    assert len(said) == 1, problems
+    text = json.dumps(said[0], ensure_ascii=False)
+    assert "huge.yaml" in text and "仓库分拣" in text and "960x540" in text and "QR" in text

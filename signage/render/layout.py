@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from signage.core.model import Listing, Slide
+from signage.core.model import Listing, Problem, Severity, Slide
 from signage.kinds import registry as kinds
 from signage.parse.images import Picture
 
@@ -267,6 +267,32 @@ def overflows_alone(listing: Listing, m: Metrics, theme: Theme, fonts: Fonts, la
     (a row, its picture): only then does it get a second page, which shows what was left out."""
     plans, _ = card.layout_cards((listing,), card_rects(m, 1), m, theme, fonts, lang, card.FIRST_OF_TWO)
     return not plans[0].whole
+
+
+def code_problems(listings, width: int, height: int, theme_name: str, fonts: Fonts,
+                  lang: str = "zh-cn") -> list[Problem]:
+    """A warning for each listing whose QR code pages of this size leave out: laid out as the
+    pager gives it, alone on its page (and its second), it still has no room for it."""
+    from .themes import get
+
+    theme = get(theme_name)
+    m = Metrics.for_size(width, height, theme)
+    rect = card_rects(m, 1)
+    out = []
+    for listing in listings:
+        if card.qr_target(listing) is None:
+            continue
+        parts = (card.FIRST_OF_TWO, card.SECOND_OF_TWO) if overflows_alone(listing, m, theme, fonts, lang) \
+            else (card.WHOLE,)
+        if all(card.layout_cards((listing,), rect, m, theme, fonts, lang, part)[0][0].coded for part in parts):
+            continue
+        what = ("链接", "link") if listing.link else ("电话", "phone")
+        out.append(Problem(listing.origin,
+                           f"“{listing.title}”的二维码（{what[0]}）在 {width}x{height} 的屏幕上放不下，不会显示。"
+                           "请换一个短一些的链接",
+                           f"'{listing.title}': its QR code ({what[1]}) does not fit a {width}x{height} page "
+                           "and is left out; use a shorter link", Severity.WARNING, "qr"))
+    return out
 
 
 class Pager:
