@@ -418,13 +418,18 @@ def _read_targets(targets: list[Path]) -> list[SourceResult]:
 
 
 def _more_problems(settings, snap: Snapshot, playlists: bool) -> list[Problem]:
-    """Characters the screens cannot draw, and (when asked) the playlists' problems."""
+    """Characters the screens cannot draw, QR codes the pages of ``display.size`` leave out, and
+    (when asked) the playlists' problems."""
     problems: list[Problem] = []
     screen_fonts = _quiet_fonts(settings)
     if screen_fonts is not None:
         from signage.render.fonts import glyph_problems
 
         problems += glyph_problems(snap.listings, screen_fonts.missing)
+        from signage.render.layout import code_problems
+
+        w, h = settings.size[::-1] if settings.rotation in (90, 270) else settings.size
+        problems += code_problems(snap.listings, w, h, settings.theme, screen_fonts, settings.lang)
     if playlists and settings.playlists_dir is not None:
         from signage.parse import playlists as playlist
 

@@ -11,7 +11,10 @@ every day learn where to look::
     ───────────────────────────────────────────
     电话  contact name            138 1234 5678
 
-The rows keep to their column (never narrower beside the QR code) and break between
+The QR code (the link, else tel:) is never smaller than ``qr_min_px`` a module; when the rows'
+band is too short for it, the right column runs up beside the title and pay lines that leave room
+(``_run_up``), and the code counts when the page's scale is chosen. The rows keep to their column
+(never narrower beside the QR code) and break between
 words (``text.py``). Sizes are chosen once per page, for its hardest card, between the
 floors (a 12th of the screen's short side for title and pay, a 14th for the height of
 the phone's digits, a 22nd for the rows) and ``K_MAX`` times them. A pay wider than the card
@@ -26,6 +29,7 @@ measured with the real fonts.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from dataclasses import dataclass, replace
 
@@ -68,6 +72,10 @@ class Scale:
     def shrunk(self, k: float) -> Scale:
         return Scale(*(max(1, round(v * k)) for v in (self.title, self.pay, self.phone, self.body)))
 
+    def at_least(self, low: Scale) -> Scale:
+        return Scale(max(self.title, low.title), max(self.pay, low.pay), max(self.phone, low.phone),
+                     max(self.body, low.body))
+
 
 def floors(m: Metrics, theme: Theme, fonts: Fonts) -> Scale:
     """The smallest sizes a card may use on this screen (larger in the large-print theme)."""
@@ -82,6 +90,12 @@ class CardPlan:
     fits: bool  # title, pay and phone bar in place, the pay and the number whole on one line
     whole: bool  # every row shown to its end
     shown: int  # row lines shown (the second page starts after them)
+    coded: bool = True  # the QR code is drawn, at least ``qr_min_px`` a module (or the card has none)
+
+
+def qr_min_px(m: Metrics) -> int:
+    """The smallest module drawn: a phone held before the screen still reads it (4 px at 1080 lines)."""
+    return max(3, m.sp(4))
 
 
 def qr_target(listing: Listing) -> str | None:
@@ -166,13 +180,18 @@ def layout_card(listing: Listing, rect: Rect, m: Metrics, theme: Theme, fonts: F
     ruler = Box(Rect(inner.x, bar_top - gap // 2 - rule // 2, inner.w, rule), theme.card_edge, role="rule")
     band_top, band_bottom = y, bar_top - gap
     right, ry, right_fits = _badge_and_count(c, pay, band_top, band_bottom)
-    code, pictured = _code_and_picture(c, ry, band_bottom, with_rows)
+    code, pictured, coded = _code_and_picture(c, ry, band_bottom, with_rows)
+    if not coded:  # the rows' band is too short: the right column runs up beside the title and pay
+        in_line = [op for op in right if _in_line(op, pay)]
+        stacked = _run_up(c, [*title, *pay, *in_line], not in_line, band_bottom)
+        if stacked is not None:
+            right, code, coded, pictured = in_line, stacked, True, True
     # The rows, in their column; what does not fit ends with a note.
     rows, shown, whole = _rows(listing, inner.x, c.g.col_w, band_top, band_bottom, scale, theme, c.pen, lang,
                                part, skip) if with_rows else ([], 0, True)
     ops = [card_box(rect, m, theme), *title, *pay, ruler, *rows, *right, *code, *bar]
     fits = pay_fits and band_top <= band_bottom and bar_fits and right_fits
-    return CardPlan(tuple(ops), fits, whole and pictured, shown)  # a larger scale had no room for it
+    return CardPlan(tuple(ops), fits, whole and pictured, shown, coded)  # a larger scale had no room for it
 
 
 def _title(c: _Card, slots: int) -> tuple[list[Op], int]:
@@ -272,28 +291,76 @@ def _in_pay_line(c: _Card, t: _Tags, pay: Text, x: int) -> list[Op]:
     return ops
 
 
-def _code_and_picture(c: _Card, ry: int, bottom: int, with_rows: bool) -> tuple[list[Op], bool]:
-    """The QR code at the bottom of the right column, the listing's picture above it.
-    Returns (ops, whether the picture found room)."""
+def _code_and_picture(c: _Card, ry: int, bottom: int, with_rows: bool) -> tuple[list[Op], bool, bool]:
+    """The QR code at the bottom of the right column, the listing's picture above it, below the
+    badge and 招N人 (from ``ry``). Returns (ops, whether the picture found room, whether the code did)."""
     g, listing = c.g, c.listing
     ops: list[Op] = []
-    target = qr_target(listing) if with_rows else None  # the code never decides whether a card fits
-    qr_top = bottom
+    target = qr_target(listing)
+    qr_top, coded = bottom, not target
     if target:
         room = min(g.right_w, bottom - ry)
         if listing.image:  # the picture above the code: the code keeps at least half the room
             room = min(room, max((bottom - ry) // 2, bottom - ry - g.right_w * 3 // 4 - g.gap))
         px = qr.module_px(target, room)
         side = px * qr.side_modules(target)
-        if px >= max(3, c.m.sp(4)):
+        if px >= qr_min_px(c.m) and side <= bottom - ry:
             ops.append(Qr(target, g.inner.right - side, bottom - side, px, side))
-            qr_top = bottom - side - g.gap
+            qr_top, coded = bottom - side - g.gap, True
     pictured = not listing.image or not with_rows or qr_top - ry >= c.m.sp(90)
     if listing.image and pictured:
-        ops.append(Image(listing.image, Rect(g.inner.right - g.right_w, ry, g.right_w,
-                                             min(g.right_w * 3 // 4, qr_top - ry)),
-                         role="picture", version=listing.image_version))
-    return ops, pictured
+        ops.append(_picture(c, ry, min(g.right_w * 3 // 4, qr_top - ry)))
+    return ops, pictured, coded
+
+
+def _picture(c: _Card, y: int, h: int) -> Image:
+    g = c.g
+    return Image(c.listing.image or "", Rect(g.inner.right - g.right_w, y, g.right_w, h), role="picture",
+                 version=c.listing.image_version)
+
+
+def _in_line(op: Op, pay: list[Text]) -> bool:
+    """Whether a badge or 招N人 sits in the pay's line (a card with a picture) rather than in the column."""
+    return bool(pay) and isinstance(op, Text | Box) and op.rect.y < pay[0].bottom
+
+
+def _run_up(c: _Card, beside: list[Op], tags: bool, bottom: int) -> list[Op] | None:
+    """The right column stacked up from the bottom of the band when the band is too short for it:
+    the code (as large as the room allows, down to ``qr_min_px``), above it the picture, 招N人 and the
+    badge, each beside the lines of title and pay, which end short of it (at the column's left, else
+    at the card's right edge); without 招N人 when that is
+    what leaves no room. None when they do not fit even so (the code is then left out, and the plan
+    says so)."""
+    g, t, target = c.g, _tags(c), qr_target(c.listing)
+    assert target is not None
+    obstacles = [op.rect for op in beside]
+    x, lh, n = g.inner.right - g.right_w, c.pen.line(c.scale.body), qr.side_modules(target)
+
+    def clear(r: Rect) -> bool:
+        return r.y >= g.inner.y and not any(
+            r.x < o.right + g.gap and o.x < r.right and r.y < o.bottom and o.y < r.bottom for o in obstacles)
+
+    pictures = (g.right_w * 3 // 4, c.m.sp(90)) if c.listing.image else (0,)
+    for counted, px in itertools.product((True, False) if tags and t.wanted else (True,),
+                                         range(g.right_w // n, qr_min_px(c.m) - 1, -1)):
+        side = px * n
+        for ph in pictures:
+            code = Qr(target, g.inner.right - side, bottom - side, px, side)
+            ops: list[Op] = [code]
+            y = code.y - g.gap
+            if ph:
+                ops.append(_picture(c, y - ph, ph))
+                y -= ph + g.gap
+            if tags and t.wanted and counted:  # 招N人 yields to the code when both do not fit
+                at = x if clear(Rect(x, y - lh, t.hw, lh)) else g.inner.right - t.hw  # or right-aligned
+                ops.append(c.pen.text(t.wanted, at, y - lh, c.scale.body, c.theme.label, True, "headcount"))
+                y -= lh + g.gap
+            if tags and t.word:
+                at = x if clear(Rect(x, y - t.bh, t.bw, t.bh)) else g.inner.right - t.bw
+                ops = _badge_op(c, t, at, y - t.bh) + ops
+            if all(clear(op.rect) for op in ops):
+                return ops
+    return None
 
 
 def card_box(rect: Rect, m: Metrics, theme: Theme, role: str = "card") -> Box:
@@ -397,14 +464,14 @@ def layout_cards(listings: tuple[Listing, ...], rects: list[Rect], m: Metrics, t
         return [layout_card(x, r, m, theme, fonts, scale, slots, lang, part)
                 for x, r in zip(listings, rects, strict=False)], scale, slots
 
-    # the largest step at which every card fits whole, by halving (larger steps fit less)
+    # the largest step at which every card fits whole with its code, by halving (larger steps fit less)
     plans, scale, slots = at(1.0)
     lo, hi = -1, len(ks) - 1  # ks[hi] = 1.0
-    if all(p.fits and p.whole for p in plans):
+    if all(p.fits and p.whole and p.coded for p in plans):
         while hi - lo > 1:
             mid = (lo + hi) // 2
             tried = at(ks[mid])
-            if all(p.fits and p.whole for p in tried[0]):
+            if all(p.fits and p.whole and p.coded for p in tried[0]):
                 hi, (plans, scale, slots) = mid, tried
             else:
                 lo = mid
@@ -415,9 +482,19 @@ def _squeezed(listings: tuple[Listing, ...], rects: list[Rect], m: Metrics, them
               lang: str, part: int, plans: list[CardPlan], base: Scale, slots: int) -> tuple[list[CardPlan], Scale]:
     """Cards that do not fit at the floors (the pager gives such a card a page of its own): first
     a lone card's pay takes as many lines as it needs, then the titles one line, then smaller
-    rather than cut or outside the card."""
+    rather than cut or outside the card. A card without room for its QR code takes the same
+    steps, but never below the floors of the day theme (large print comes down towards them)."""
+    plain = floors(m, replace(theme, card_scale=1.0), fonts)
     scale, k, pay_lines = base, 1.0, PAY_LINES
-    while not all(p.fits for p in plans) and k > 0.5:
+
+    def another_step() -> bool:
+        if not all(p.fits for p in plans):
+            return k > 0.5
+        if all(p.coded for p in plans):
+            return False
+        return (len(listings) == 1 and pay_lines == PAY_LINES) or slots > 1 or k * K_STEP * theme.card_scale >= 1
+
+    while another_step():
         if len(listings) == 1 and pay_lines == PAY_LINES:  # alone: the room decides
             pay_lines = 1_000
         elif slots > 1:  # one line of title, as large as every title then fits whole (to the floor)
@@ -429,7 +506,7 @@ def _squeezed(listings: tuple[Listing, ...], rects: list[Rect], m: Metrics, them
             scale = replace(scale, title=min((w or floor) for w in whole) if whole else scale.title)
         else:
             k *= K_STEP
-            scale = base.shrunk(k)
+            scale = base.shrunk(k) if not all(p.fits for p in plans) else base.shrunk(k).at_least(plain)
         plans = [layout_card(x, r, m, theme, fonts, scale, slots, lang, part, pay_lines=pay_lines)
                  for x, r in zip(listings, rects, strict=False)]
     return plans, scale

@@ -15,7 +15,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from signage.core.model import Listing, Slide
+from signage.core.model import Listing, Problem, Severity, Slide
 from signage.kinds import registry as kinds
 from signage.parse.images import Picture
 
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 WEEKDAYS = "一二三四五六日"
 _failed_cards: set[str] = set()
+_uncoded: set[str] = set()
 
 
 CLOCK_FORMATS = ("{month}月{day}日 星期{weekday}  {hm}", "{month}月{day}日 {hm}", "{hm}")
@@ -219,6 +220,11 @@ def _cards(slide: Slide, m: Metrics, theme: Theme, fonts: Fonts, cards: int | No
                 if listing.id not in _failed_cards:
                     _failed_cards.add(listing.id)
                     log.exception("card %s (%s) could not be laid out; skipped", listing.id, listing.origin)
+    for listing, plan in zip(listings, plans, strict=False):
+        if not plan.coded and listing.id not in _uncoded:  # said once: the card is drawn, its code is not
+            _uncoded.add(listing.id)
+            log.warning("card %s (%s): no room for its QR code at %dx%d, drawn without it",
+                        listing.id, listing.origin, m.width, m.height)
     if len(listings) < n and rects:  # the page's spare room either side, shared evenly
         used = rects[-1].right - rects[0].x
         area = card_rects(m, 1)[0]
@@ -250,7 +256,7 @@ def page_fits(listings: tuple[Listing, ...], m: Metrics, theme: Theme, fonts: Fo
         hit = memo.get(key)
         if hit is None or hit[0] is not listing:  # the rows are broken only when they matter
             plan = card.layout_card(listing, rect, m, theme, fonts, base, slots, lang, with_rows=whole)
-            hit = memo[key] = (listing, plan.fits, plan.whole)
+            hit = memo[key] = (listing, plan.fits and plan.coded, plan.whole)
         if not hit[1] or (whole and not hit[2]):
             return False
     return True
@@ -261,6 +267,32 @@ def overflows_alone(listing: Listing, m: Metrics, theme: Theme, fonts: Fonts, la
     (a row, its picture): only then does it get a second page, which shows what was left out."""
     plans, _ = card.layout_cards((listing,), card_rects(m, 1), m, theme, fonts, lang, card.FIRST_OF_TWO)
     return not plans[0].whole
+
+
+def code_problems(listings, width: int, height: int, theme_name: str, fonts: Fonts,
+                  lang: str = "zh-cn") -> list[Problem]:
+    """A warning for each listing whose QR code pages of this size leave out: laid out as the
+    pager gives it, alone on its page (and its second), it still has no room for it."""
+    from .themes import get
+
+    theme = get(theme_name)
+    m = Metrics.for_size(width, height, theme)
+    rect = card_rects(m, 1)
+    out = []
+    for listing in listings:
+        if card.qr_target(listing) is None:
+            continue
+        parts = (card.FIRST_OF_TWO, card.SECOND_OF_TWO) if overflows_alone(listing, m, theme, fonts, lang) \
+            else (card.WHOLE,)
+        if all(card.layout_cards((listing,), rect, m, theme, fonts, lang, part)[0][0].coded for part in parts):
+            continue
+        what = ("链接", "link") if listing.link else ("电话", "phone")
+        out.append(Problem(listing.origin,
+                           f"“{listing.title}”的二维码（{what[0]}）在 {width}x{height} 的屏幕上放不下，不会显示。"
+                           "请换一个短一些的链接",
+                           f"'{listing.title}': its QR code ({what[1]}) does not fit a {width}x{height} page "
+                           "and is left out; use a shorter link", Severity.WARNING, "qr"))
+    return out
 
 
 class Pager:
