@@ -34,7 +34,9 @@ def wait_for(predicate, what: str, timeout: float = 30.0, every: float = 0.05):
 class PlayerProcess:
     """``signage run --windowed`` with ``config_text`` written to ``folder/config.yaml``."""
 
-    def __init__(self, folder: Path, config_text: str, seconds: float = 300, token: str | None = None):
+    def __init__(self, folder: Path, config_text: str, seconds: float = 300, token: str | None = None,
+                 size: str | None = "320x180", preexec_fn=None):
+        """``size`` None: the config's ``display.size``; ``preexec_fn`` runs in the child (limits)."""
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "jobs").mkdir(exist_ok=True)
@@ -47,8 +49,8 @@ class PlayerProcess:
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "signage", "--config", str(self.config), "run", "--windowed",
-                 "--size", "320x180", "--seconds", str(seconds)],
-                cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT)
+                 *(["--size", size] if size else []), "--seconds", str(seconds)],
+                cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
         self.port = int(wait_for(self._port, "the status server to listen"))
         self.base = f"http://127.0.0.1:{self.port}"
 

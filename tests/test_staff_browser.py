@@ -7,16 +7,14 @@ import base64
 import io
 import os
 import shutil
-import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pygame
 import pytest
-import requests
 from drophelpers import eventually, listing_yaml
 from openpyxl import Workbook
+
+from tests.playerproc import PlayerProcess
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import (  # noqa: E402
@@ -31,12 +29,6 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 pytestmark = pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)),
                                 reason="chromium and chromium-driver (scripts/setup.sh --test)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _xlsx(path: Path, rows: list[list]) -> Path:
@@ -55,24 +47,10 @@ def box(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("staff")
     (tmp / "jobs").mkdir()
     (tmp / "jobs" / "a.yaml").write_text(listing_yaml("开场岗位"), encoding="utf-8")
-    port = _free_port()
-    (tmp / "config.yaml").write_text(
-        f"station: {{name: 测试驿站, hotline: 028-2333 1234}}\ncontent: jobs\nwatch: native\n"
-        f"display: {{size: [640, 360]}}\npages: {{seconds: 3600, transition: none}}\n"
-        f"status: {{port: {port}}}\nplaylog: {{folder: plays, screen: tv1}}\n", encoding="utf-8")
-    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
-    with open(tmp / "run.log", "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "signage", "--config", str(tmp / "config.yaml"), "run",
-             "--windowed", "--seconds", "300"], cwd=tmp, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-
-    def status():
-        try:
-            state = requests.get(base + "/status", timeout=5).json()
-        except (OSError, ValueError):
-            return {}
-        return {} if state.get("starting") else state
+    player = PlayerProcess(tmp, "station: {name: 测试驿站, hotline: 028-2333 1234}\ncontent: jobs\nwatch: native\n"
+                           "display: {size: [640, 360]}\npages: {seconds: 3600, transition: none}\n"
+                           "status: {port: 0}\nplaylog: {folder: plays, screen: tv1}\n", size=None)
+    base, status = player.base, player.status
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
@@ -96,9 +74,8 @@ def box(tmp_path_factory):
     finally:
         if driver is not None:
             driver.quit()
-        proc.terminate()
-        proc.wait(timeout=30)
-        print((tmp / "run.log").read_text(errors="replace")[-2000:])
+        player.stop()
+        print(player.log.read_text(errors="replace")[-2000:])
 
 
 def _submit(driver, button) -> None:

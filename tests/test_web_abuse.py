@@ -12,8 +12,6 @@ import os
 import resource
 import select
 import socket
-import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +26,7 @@ from signage.ops import web
 from signage.ops.playlog import read_records
 from signage.ops.web import WebServer
 from signage.sources.folder.decode import printable
+from tests.playerproc import PlayerProcess
 
 HELD = 300  # well above web.CONNECTIONS, below the player's descriptor limit in the test
 NOFILE = 256  # the player's descriptor limit: the held sockets alone would exceed it
@@ -117,12 +116,6 @@ def test_two_hundred_concurrent_gets_are_all_answered(server):
 # ---------------------------------------------------------------- the real player
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _descriptors(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
@@ -145,33 +138,16 @@ def player(tmp_path_factory):
         fd = os.open(os.path.join(os.fsencode(drop), name), os.O_WRONLY | os.O_CREAT, 0o644)
         os.write(fd, text.encode("utf-8"))
         os.close(fd)
-    port = _free_port()
-    (tmp / "config.yaml").write_text(
-        f"station: {{name: 测试驿站, hotline: 028-2333 1234}}\ncontent: jobs\nwatch: native\n"
-        f"display: {{size: [640, 360]}}\npages: {{seconds: 2, transition: none}}\n"
-        f"status: {{port: {port}}}\nplaylog: {{folder: plays, screen: tv1}}\n", encoding="utf-8")
-    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
-    with open(tmp / "run.log", "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "signage", "--config", str(tmp / "config.yaml"), "run",
-             "--windowed", "--seconds", "120"],
-            cwd=tmp, env=env, stdout=log, stderr=log, preexec_fn=_low_nofile)
-    base = f"http://127.0.0.1:{port}"
-
-    def status():
-        try:
-            state = requests.get(base + "/status", timeout=5).json()
-        except (OSError, ValueError):
-            return None
-        return None if state.get("starting") else state
-
+    box = PlayerProcess(tmp, "station: {name: 测试驿站, hotline: 028-2333 1234}\ncontent: jobs\nwatch: native\n"
+                        "display: {size: [640, 360]}\npages: {seconds: 2, transition: none}\n"
+                        "status: {port: 0}\nplaylog: {folder: plays, screen: tv1}\n",
+                        seconds=120, size=None, preexec_fn=_low_nofile)
     try:
-        eventually(lambda: (status() or {}).get("frames"), timeout=30)
-        yield proc, tmp, base, status
+        eventually(lambda: box.status().get("frames"), timeout=30)
+        yield box.proc, tmp, box.base, box.status
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        print((tmp / "run.log").read_text(errors="replace")[-3000:])
+        box.stop()
+        print(box.log.read_text(errors="replace")[-3000:])
 
 
 def test_held_open_sockets_neither_block_answers_nor_starve_the_watcher(player):
