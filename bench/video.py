@@ -42,6 +42,7 @@ from signage.player.hooks import Hooks  # noqa: E402
 from signage.player.loop import Player  # noqa: E402
 from signage.render import fonts as fonts_mod  # noqa: E402
 from signage.sources.folder import read as folder  # noqa: E402
+from tests.clips import make_clip  # noqa: E402  (the tests' clip maker: what a phone exports)
 
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:video -->", "<!-- /bench:video -->"
@@ -51,24 +52,6 @@ JOBS = """- id: a1
   pay: 150元/天
   phone: "13812345678"
 """
-
-
-def make_clip(path: Path, seconds: int, size=(1920, 1080), fps=30) -> Path:
-    """testsrc2 (moving every frame) in H.264 High, yuv420p: what a phone or an editor exports."""
-    src = av.open(f"testsrc2=size={size[0]}x{size[1]}:rate={fps}:duration={seconds}", format="lavfi")
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
-        stream.options = {"preset": "veryfast", "crf": "20"}
-        for frame in src.decode(video=0):
-            frame = frame.reformat(format="yuv420p")
-            frame.pts = None
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    src.close()
-    return path
 
 
 def cpu_model() -> str:
@@ -209,7 +192,7 @@ def main() -> None:
         return
     clip = Path(tempfile.mkdtemp(prefix="bench-video-clip-")) / "clip.mp4"
     t0 = time.perf_counter()
-    make_clip(clip, args.seconds)
+    make_clip(clip, args.seconds, size=(1920, 1080))
     print(f"(encoding the clip took {time.perf_counter() - t0:.1f} s)")
     me = [sys.executable, __file__, "--seconds", str(args.seconds), "--child", str(clip)]
     runs = {"dummy": (me, {"SDL_VIDEODRIVER": "dummy"})}

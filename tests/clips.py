@@ -23,6 +23,8 @@ def make_clip(path: Path, seconds: float = 2.0, size: tuple[int, int] = (320, 18
         stream.width, stream.height, stream.pix_fmt = size[0], size[1], pix
         if name == "libvpx-vp9":
             stream.options = {"deadline": "realtime", "cpu-used": "8"}
+        elif name == "libx264":  # as a phone or an editor exports it
+            stream.options = {"preset": "veryfast", "crf": "20"}
         for frame in src.decode(video=0):
             frame = frame.reformat(format=pix)
             frame.pts = None
