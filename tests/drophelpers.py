@@ -1,4 +1,5 @@
-"""Helpers for the drop-folder tests: a screen stand-in fed by the real watcher, and polling."""
+"""Helpers for the drop-folder and player tests: a screen stand-in fed by the real watcher, polling,
+the player in this process on a fake clock."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ class Shown:
             return self.store.keys()
 
 
-def eventually(check, timeout: float = 15.0, interval: float = 0.02):
+def eventually(check, timeout: float = 15.0, interval: float = 0.02, what: str = "condition"):
     """Poll ``check`` until it returns something truthy; fail with its last value."""
     deadline = time.monotonic() + timeout
     last = None
@@ -47,7 +48,20 @@ def eventually(check, timeout: float = 15.0, interval: float = 0.02):
         if last:
             return last
         time.sleep(interval)
-    raise AssertionError(f"condition not met in {timeout} s; last value: {last!r}")
+    raise AssertionError(f"{what} not met in {timeout} s; last value: {last!r}")
+
+
+def player_at(settings, fonts, when: float):
+    """The player in this process on a fake clock at ``when``, its drop folder read, its display open."""
+    from signage.player.clock import FakeClock
+    from signage.player.loop import Player
+    from signage.sources.folder import read as folder
+
+    clock = FakeClock(when)
+    p = Player(settings, fonts, clock=clock)
+    p.load(folder.scan(settings.content_dir).values())
+    p.open_display()
+    return p, clock
 
 
 def report_of(folder: Path) -> str | None:

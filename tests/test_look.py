@@ -5,13 +5,12 @@ folder and the staff page's preview."""
 from __future__ import annotations
 
 import pygame
+from drophelpers import player_at
 
 from signage.app import config as config_mod
 from signage.app import preview as folder_preview
 from signage.core.store import Update
 from signage.ops.preview import render_file
-from signage.player.clock import FakeClock
-from signage.player.loop import Player
 from signage.sources.folder import read as folder
 
 # A pay too long to share a page: the pager (which measures with the real fonts) gives it a
@@ -36,9 +35,7 @@ def test_both_previews_page_a_file_as_a_screen_of_that_size_does(drop, config_fi
     path = drop("两个.yaml", TWO)
     settings = config_mod.load(config_file(
         "playlists: null\ndisplay: {fullscreen: false, size: [960, 540]}\npages: {transition: none}\n"))
-    player = Player(settings, fonts, clock=FakeClock())
-    player.load(folder.scan(settings.content_dir).values())
-    player.open_display()
+    player, _ = player_at(settings, fonts, 1_800_000_000.0)
     player.frame()
     on_screen = player.screen.on.count
     assert on_screen == 2  # the long pay wrapped, alone on its page (a second card has no room); the other

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pygame
 import pytest
+from drophelpers import player_at
 
 from signage.app import config as config_mod
 from signage.core.settings import Settings
-from signage.player.clock import FakeClock
-from signage.player.loop import Player
 from signage.render import themes
 from signage.render.geometry import Metrics, footer_height
 from signage.sources.folder import read as folder
@@ -42,14 +41,6 @@ def station(tmp_path, drop, config_file):
         return config_mod.load(config_file(text)), pl
 
     return make
-
-
-def player_at(settings, fonts, when: float) -> tuple[Player, FakeClock]:
-    clock = FakeClock(when)
-    p = Player(settings, fonts, clock=clock)
-    p.load(folder.scan(settings.content_dir).values())
-    p.open_display()
-    return p, clock
 
 
 def test_urgent_file_takes_over_and_goes_away(station, fonts):
@@ -190,7 +181,6 @@ def test_the_ticker_in_the_night_market_names_only_its_listings(fonts):
     from signage.parse.playlists import load_dir
     from signage.player.overlays.ticker import playlist_keeps
     from signage.render import ticker
-    from signage.sources.folder import read as folder
 
     root = STATION
     settings = config.load(root / "config.yaml")

@@ -9,6 +9,7 @@ import time
 import pygame
 import pytest
 from clips import make_clip
+from drophelpers import player_at
 
 from signage.app import config as config_mod
 from signage.app.cli import main
@@ -136,10 +137,7 @@ def player_with_clip(drop, config_file, fonts):
         settings = config_mod.load(config_file(
             "display: {fullscreen: false, size: [480, 270], power: none}\n"
             f"pages: {{seconds: 3, transition: {transition}, transition_seconds: 0.25}}\n"))
-        now = FakeClock(0.0)
-        p = Player(settings, fonts, clock=now)
-        p.load(folder.scan(settings.content_dir).values())
-        p.open_display()
+        p, now = player_at(settings, fonts, 0.0)
         return p, now
 
     return make
@@ -239,10 +237,7 @@ def test_a_playlist_names_a_clip_for_its_seconds_and_it_loops(tmp_path, drop, co
     settings = config_mod.load(config_file(
         "playlists: playlists\ndisplay: {fullscreen: false, size: [480, 270], power: none}\n"
         "pages: {seconds: 3, transition: none}\n"))
-    now = FakeClock(1_800_000_000.0)
-    p = Player(settings, fonts, clock=now)
-    p.load(folder.scan(settings.content_dir).values())
-    p.open_display()
+    p, now = player_at(settings, fonts, 1_800_000_000.0)
     lines = {(x.where.line, x.en.split(":")[0]) for x in p.playlists.current.problems}
     assert lines == {(6, "video 'noise.mp4'"), (7, "video '../jobs/jobs.yaml'")}
     start = _clip_start(p, now.now)
@@ -265,57 +260,35 @@ def test_a_playlist_names_a_clip_for_its_seconds_and_it_loops(tmp_path, drop, co
 # ------------------------------------------------------------------ the real process
 
 
-def test_signage_run_plays_a_dropped_clip_and_reports_a_broken_one(drop, config_file, tmp_path):
+def test_signage_run_plays_a_dropped_clip_and_reports_a_broken_one(drop, tmp_path):
     import io
     import os
-    import socket
-    import subprocess
-    import sys
-    import urllib.request
 
     from drophelpers import eventually, report_of
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    from tests.playerproc import PlayerProcess
 
-    def get(path: str) -> bytes | None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=3) as r:
-                return r.read()
-        except OSError:
-            return None
-
-    def status() -> dict:
-        body = get("/status")
-        state = json.loads(body) if body else {}
-        return {} if state.get("starting") else state
-
-    cfg = config_file("watch: native\npages: {seconds: 2, transition: none}\n"
-                      "display: {power: none}\n", port=port)
     drop("jobs.yaml", JOBS)
-    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
-    with open(tmp_path / "run.log", "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "signage", "--config", str(cfg), "run",
-                                 "--windowed", "--size", "640x360", "--seconds", "50"],
-                                env=env, stdout=log, stderr=log)
+    player = PlayerProcess(tmp_path, "station: {name: 测试驿站, hotline: 028-2333 1234}\ncontent: jobs\n"
+                                     "status: {port: 0}\nwatch: native\npages: {seconds: 2, transition: none}\n"
+                                     "display: {power: none}\n", seconds=50, size="640x360")
+    status = player.status
     try:
         eventually(lambda: status().get("listings_loaded") == 1, timeout=30)
         make_clip(tmp_path / "clip.mp4", seconds=3)
         os.replace(tmp_path / "clip.mp4", drop.folder / "招聘视频.mp4")  # arrives whole
         state = eventually(lambda: (s := status()) and s.get("slide") == "video" and s, timeout=20)
         assert state["video"]["clip"] == "招聘视频.mp4" and state["video"]["decoder"] == "software"
-        shot = pygame.image.load(io.BytesIO(get("/screenshot.png")))
+        shot = pygame.image.load(io.BytesIO(player.get("/screenshot.png").content))
         assert not _black(shot)
         (drop.folder / "坏视频.mp4").write_bytes(b"\x00\x01" * 3000)
         state = eventually(lambda: (s := status()) and s["errors"] and s)
         assert state["errors"][0]["file"] == "坏视频.mp4"
         assert "坏视频.mp4" in eventually(lambda: report_of(drop.folder))
-        metrics = get("/metrics").decode()
+        metrics = player.get("/metrics").text
         assert 'signage_tv_power{state="off"} 1.0' in metrics
     finally:
-        proc.terminate()
-        proc.wait(10)
+        player.stop()
 
 
 def test_a_window_exposed_mid_clip_keeps_its_timeline(player_with_clip):
@@ -346,10 +319,7 @@ def test_on_the_texture_path_a_clip_streams_into_one_texture(drop, config_file, 
     settings = config_mod.load(config_file(
         "display: {fullscreen: false, size: [480, 270], power: none, renderer: gpu}\n"
         "pages: {seconds: 3, transition: crossfade, transition_seconds: 0.25}\n"))
-    now = FakeClock(0.0)
-    p = Player(settings, fonts, clock=now)
-    p.load(folder.scan(settings.content_dir).values())
-    p.open_display()
+    p, now = player_at(settings, fonts, 0.0)
     try:
         comp = p.screen.compositor
         assert isinstance(comp, TextureCompositor)
