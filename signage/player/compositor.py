@@ -39,6 +39,11 @@ class Compositor(Protocol):
         """``surface`` will be drawn soon: get it ready now, in idle time (a GPU: upload it)."""
 
 
+def frames_per_second(wanted: int | None, compositor: Compositor) -> int:
+    """The frame rate while something moves: ``display.fps``, else the path's own."""
+    return wanted or compositor.motion_fps
+
+
 def draw_layers(target: pygame.Surface, layers: Sequence[Layer], clip: pygame.Rect | None = None) -> None:
     """Blit ``layers`` into ``target`` (within ``clip``), skipping those an opaque one covers."""
     area = clip or target.get_rect()

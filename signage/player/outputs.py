@@ -17,7 +17,7 @@ import pygame.freetype
 
 from signage.core.settings import Settings
 
-from .compositor import Compositor, SurfaceCompositor
+from .compositor import Compositor, SurfaceCompositor, frames_per_second
 from .probe import Found, probe_apart
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def open_compositors(settings: Settings, fullscreen: bool) -> list[Compositor]:
     log.info("display: %s; display.renderer %s: the %s path%s, %d frames a second in motion",
              found, settings.renderer, path,
              " (window surface, changed rectangles only)" if path == "software" else " (textures)",
-             settings.fps or made[0].motion_fps)
+             frames_per_second(settings.fps, made[0]))
     return made
 
 

@@ -26,7 +26,7 @@ from signage.render.look import look
 from signage.render.themes import get as get_theme
 
 from . import video as video_mod
-from .compositor import Compositor
+from .compositor import Compositor, frames_per_second
 from .contain import Faults, SetAside
 from .overlays import NEVER, Overlay, Shared, Sprite, View
 from .overlays.badge import BadgeOverlay
@@ -74,7 +74,7 @@ class Screen:
     def configure(self, settings: Settings) -> None:
         """Take (new) settings: a new page cache and programme for this screen's size."""
         self.settings = settings
-        self.fps = settings.fps or self.compositor.motion_fps
+        self.fps = frames_per_second(settings.fps, self.compositor)
         self.slot = (settings.screen_index, settings.screen_count)  # (k, n), k 0-based
         lw, lh = self.logical_size
         shape = look(settings, self.fonts, (lw, lh))
